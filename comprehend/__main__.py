@@ -1,0 +1,3 @@
+from comprehend.cli import main
+
+main()

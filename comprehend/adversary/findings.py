@@ -1,0 +1,52 @@
+"""Findings: what the adversary reports, and the verdict computed from them in code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["info", "low", "medium", "high", "critical"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # e.g. surviving-mutant, test-cannot-fail, rewritten-expectation
+    severity: Severity
+    confidence: float  # 0..1: how sure the rule is that this is a real problem
+    file: str  # repository-relative, forward slashes
+    start_line: int
+    end_line: int
+    title: str  # one line a reviewer reads first
+    # What a person re-runs or reads to confirm it: a mutant diff and a test command,
+    # the test body and why it cannot fail, the old and new expectation, ...
+    evidence: dict[str, Any] = field(default_factory=dict)
+    # Stable across runs and line shifts: set by `with_fingerprint` from the rule, the file
+    # and a rule-chosen anchor (a test name, a normalized mutant), never the line number.
+    fingerprint: str = ""
+
+    def with_fingerprint(self, anchor: str) -> Finding:
+        digest = hashlib.sha256(f"{self.rule}\0{self.file}\0{anchor}".encode()).hexdigest()[:32]
+        return Finding(**{**asdict(self), "fingerprint": digest})
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Finding:
+        return Finding(**data)
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[threshold]
+
+
+def verdict(findings: list[Finding], fail_on: str) -> Literal["pass", "fail"]:
+    """Computed from findings alone: no model output can approve anything."""
+    return "fail" if any(at_or_above(f.severity, fail_on) for f in findings) else "pass"
+
+
+def dumps(findings: list[Finding]) -> str:
+    return json.dumps([f.to_json() for f in findings], indent=2, sort_keys=True)

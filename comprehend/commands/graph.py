@@ -1,0 +1,3 @@
+from comprehend.commands._common import not_built
+
+command = not_built("graph", "Export the code graph as JSON, DOT, GraphML or Mermaid")

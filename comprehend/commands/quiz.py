@@ -1,0 +1,3 @@
+from comprehend.commands._common import not_built
+
+command = not_built("quiz", "Run a team quiz session on this repository's code")

@@ -1,0 +1,184 @@
+"""Configuration: `.comprehend.toml` at the repository root, or `[tool.comprehend]` in
+pyproject.toml, parsed into frozen dataclasses.
+
+The dataclasses are the schema: a key that is not a field, or a value of the wrong type,
+is a ConfigError naming the file, the key and its line. Later capabilities add their
+section as a dataclass field of `Config`, and nothing else here changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from comprehend.errors import ConfigError
+
+CONFIG_FILE = ".comprehend.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    # Path of the SQLite store, relative to the repository root; None means
+    # .git/comprehend/comprehend.db inside the repository's (common) git dir.
+    store: str | None = None
+    # Where the config came from: the file path, or None for built-in defaults.
+    source: str | None = field(default=None, metadata={"internal": True})
+
+
+def load_config(root: Path, explicit: Path | None = None) -> Config:
+    """The configuration for the repository at `root`; `explicit` is --config FILE."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"--config {explicit}: no such file; pass an existing TOML file")
+        return _load_file(explicit, table_path=("tool", "comprehend") if explicit.name == "pyproject.toml" else ())
+    own = root / CONFIG_FILE
+    if own.is_file():
+        return _load_file(own, table_path=())
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        text = _read(pyproject)
+        data = _parse(pyproject, text)
+        table = data.get("tool", {}).get("comprehend")
+        if table is not None:
+            return _load_data(pyproject, text, table, ("tool", "comprehend"))
+    return Config()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _load_file(path: Path, table_path: tuple[str, ...]) -> Config:
+    text = _read(path)
+    data = _parse(path, text)
+    for part in table_path:
+        data = data.get(part, {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [{'.'.join(table_path)}] must be a table")
+    return _load_data(path, text, data, table_path)
+
+
+def _load_data(path: Path, text: str, data: dict[str, Any], prefix: tuple[str, ...]) -> Config:
+    locate = _KeyLocator(text, prefix)
+    values = _build(Config, data, (), path, locate)
+    return dataclasses.replace(values, source=str(path))
+
+
+def _build(cls: type, data: dict[str, Any], where: tuple[str, ...], path: Path, locate: _KeyLocator):
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = ".".join((*where, key))
+        attr = key.replace("-", "_")
+        if attr not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise ConfigError(
+                f"{path}:{locate(where, key)}: unknown key '{dotted}' (known keys here: {known})"
+            )
+        kwargs[attr] = _convert(hints[attr], value, (*where, key), path, locate)
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any, where: tuple[str, ...], path: Path, locate: _KeyLocator):
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    dotted = ".".join(where)
+    line = locate(where[:-1], where[-1])
+
+    def wrong(expected: str) -> ConfigError:
+        return ConfigError(
+            f"{path}:{line}: '{dotted}' must be {expected}, not {type(value).__name__} {value!r}"
+        )
+
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1:
+            return _convert(options[0], value, where, path, locate)
+        raise TypeError(f"unsupported config union {hint}")  # a schema bug, not user input
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise wrong("a table")
+        return _build(hint, value, where, path, locate)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise wrong("an array")
+        item = args[0]
+        return tuple(_convert(item, v, where, path, locate) for v in value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise wrong("a table")
+        key_t, val_t = args
+        return types.MappingProxyType(
+            {k: _convert(val_t, v, (*where, k), path, locate) for k, v in value.items()}
+        )
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong("an integer")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong("a number")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise wrong("a string")
+        return value
+    if typing.get_origin(hint) is typing.Literal:
+        if value not in args:
+            raise wrong("one of " + ", ".join(repr(a) for a in args))
+        return value
+    raise TypeError(f"unsupported config type {hint}")
+
+
+class _KeyLocator:
+    """Finds the line of a key in TOML text: tomllib keeps no positions."""
+
+    _header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    _key = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=""")
+
+    def __init__(self, text: str, prefix: tuple[str, ...]) -> None:
+        self.entries: list[tuple[tuple[str, ...], str, int]] = []
+        table: tuple[str, ...] = ()
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if m := self._header.match(raw):
+                table = tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+                self.entries.append((table[:-1], table[-1], number))
+                continue
+            if m := self._key.match(raw):
+                parts = tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+                full = table + parts
+                self.entries.append((full[:-1], full[-1], number))
+        self.prefix = prefix
+
+    def __call__(self, where: tuple[str, ...], key: str) -> int:
+        wanted = (*self.prefix, *where)
+        for table, name, number in self.entries:
+            if name == key and table == wanted:
+                return number
+        for table, name, number in self.entries:  # arrays of tables, inline tables
+            if name == key and table[: len(self.prefix)] == self.prefix:
+                return number
+        return 1

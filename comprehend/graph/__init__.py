@@ -1,0 +1,1 @@
+"""The code graph: tree-sitter facts per file, resolved into a networkx graph."""

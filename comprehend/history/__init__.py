@@ -1,0 +1,1 @@
+"""Everything read from git: the repository, commits, attribution, blame, sidecar notes."""

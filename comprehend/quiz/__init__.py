@@ -1,0 +1,1 @@
+"""Quizzes with provable answers, FSRS scheduling and the comprehension-debt figure."""

@@ -1,0 +1,1 @@
+"""Renderers of findings for machines and reviewers: SARIF, JUnit, GitHub, Markdown."""

@@ -1,0 +1,124 @@
+"""The schema as an ordered list of forward migrations. Migration N brings a database from
+schema version N-1 to N; `PRAGMA user_version` holds the version. Never edit a migration
+that has shipped: add the next one."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the data model of DESIGN.md.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY,
+        blob_sha TEXT NOT NULL,
+        language TEXT,
+        lines INTEGER NOT NULL DEFAULT 0
+    );
+    -- Parse results cached by content: a blob parsed once is never parsed again
+    -- under the same grammar/query version.
+    CREATE TABLE facts (
+        blob_sha TEXT NOT NULL,
+        extractor_version TEXT NOT NULL,
+        language TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (blob_sha, extractor_version, language)
+    );
+    CREATE TABLE symbols (
+        id TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        qualname TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        start_line INTEGER,
+        end_line INTEGER
+    );
+    CREATE TABLE edges (
+        src TEXT NOT NULL,
+        dst TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('contains','imports','calls','inherits','tests')),
+        confidence TEXT NOT NULL DEFAULT 'resolved'
+    );
+    CREATE INDEX edges_src ON edges (src);
+    CREATE INDEX edges_dst ON edges (dst);
+    CREATE TABLE commits (
+        sha TEXT PRIMARY KEY,
+        author TEXT NOT NULL,
+        email TEXT NOT NULL,
+        committed_at INTEGER NOT NULL,
+        subject TEXT NOT NULL,
+        class TEXT NOT NULL CHECK (class IN ('ai','bot','human','unknown')),
+        tool TEXT,
+        model TEXT,
+        confidence REAL NOT NULL DEFAULT 0,
+        signals TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE lines (
+        file TEXT NOT NULL,
+        blob_sha TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        "commit" TEXT NOT NULL,
+        class TEXT NOT NULL
+    );
+    CREATE INDEX lines_file ON lines (blob_sha, rev);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('check','review','quiz')),
+        started_at TEXT NOT NULL,
+        who TEXT,
+        base TEXT,
+        head TEXT,
+        policy_hash TEXT,
+        config_hash TEXT,
+        model TEXT,
+        prompt_hash TEXT,
+        tokens INTEGER,
+        cost_usd REAL,
+        verdict TEXT
+    );
+    CREATE TABLE findings (
+        run INTEGER NOT NULL REFERENCES runs (id),
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        file TEXT,
+        start_line INTEGER,
+        end_line INTEGER,
+        title TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        fingerprint TEXT NOT NULL
+    );
+    CREATE INDEX findings_run ON findings (run);
+    CREATE TABLE questions (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        category TEXT NOT NULL CHECK (category IN ('reading','debugging','relation','conceptual')),
+        symbol TEXT,
+        "commit" TEXT,
+        prompt TEXT NOT NULL,
+        choices TEXT NOT NULL DEFAULT '[]',
+        answer TEXT NOT NULL,
+        explanation TEXT,
+        policy_hash TEXT,
+        verified INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE answers (
+        question TEXT NOT NULL REFERENCES questions (id),
+        person TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        seconds REAL,
+        rating INTEGER
+    );
+    CREATE TABLE cards (
+        person TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        fsrs TEXT NOT NULL,
+        PRIMARY KEY (person, symbol)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
