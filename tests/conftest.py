@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gitrepo import BASE_ENV, GitRepo  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """comprehend's own git calls in tests see no user or system git config either."""
+    for key, value in BASE_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """A fresh repository with one commit."""
+    r = GitRepo.create(tmp_path / "repo")
+    r.write("README.md", "# fixture\n")
+    r.commit("Initial commit")
+    return r
+
+
+@pytest.fixture
+def comprehend_bin() -> list[str]:
+    """The command line that runs this checkout's comprehend in a subprocess."""
+    return [sys.executable, "-m", "comprehend"]
+
+
+@pytest.fixture
+def clean_env() -> dict[str, str]:
+    return {**os.environ, **BASE_ENV}
