@@ -15,7 +15,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from comprehend.errors import ConfigError
 
@@ -23,10 +23,27 @@ CONFIG_FILE = ".comprehend.toml"
 
 
 @dataclass(frozen=True)
+class AdversaryConfig:
+    # The command that runs the repository's tests; None means `python -m pytest` with the
+    # python of the active virtual environment (or the one running comprehend).
+    test_command: str | None = None
+    # Findings at or above this severity make `comprehend check` exit 1.
+    fail_on: Literal["info", "low", "medium", "high", "critical"] = "high"
+    # Per-rule severity overrides, e.g. { surviving-mutant = "high" }.
+    severity: dict[str, str] = field(default_factory=dict)
+    # Parallel test processes for mutation testing; 0 means one per CPU core.
+    workers: int = 0
+    # A mutant's run times out after timeout_factor x the baseline time, plus timeout_slack s.
+    timeout_factor: float = 3.0
+    timeout_slack: float = 5.0
+
+
+@dataclass(frozen=True)
 class Config:
     # Path of the SQLite store, relative to the repository root; None means
     # .git/comprehend/comprehend.db inside the repository's (common) git dir.
     store: str | None = None
+    adversary: AdversaryConfig = field(default_factory=AdversaryConfig)
     # Where the config came from: the file path, or None for built-in defaults.
     source: str | None = field(default=None, metadata={"internal": True})
 
