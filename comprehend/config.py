@@ -39,11 +39,58 @@ class AdversaryConfig:
 
 
 @dataclass(frozen=True)
+class GraphConfig:
+    # Files larger than this many bytes are listed but not parsed (minified bundles, dumps).
+    max_file_bytes: int = 1_000_000
+    # Extra file extensions, e.g. { ".pyw" = "python", ".es6" = "javascript" }.
+    extensions: dict[str, str] = field(default_factory=dict)
+    # Extra glob patterns (repository-relative) of test files, beyond each language's own.
+    test_patterns: tuple[str, ...] = ()
+    # Glob patterns of files never parsed (vendored or generated code).
+    exclude: tuple[str, ...] = ()
+    # Folders that are Python import roots besides the repository root (src/ layouts).
+    python_roots: tuple[str, ...] = ("src",)
+    # Parallel parse processes on a cold build; 0 means one per CPU core.
+    workers: int = 0
+
+
+@dataclass(frozen=True)
+class IdentityRule:
+    """A team's own statement about commits: every given matcher must match (globs are
+    case-insensitive); the first matching rule decides the class over the catalogue."""
+
+    mark: Literal["ai", "bot", "human", "unknown"] = "ai"
+    email: str | None = None  # glob on the author email
+    author: str | None = None  # glob on the author name
+    committer: str | None = None  # glob on the committer email
+    trailer: str | None = None  # glob on any line of the message, e.g. "Agent-Run: *"
+    tool: str | None = None  # tool to report for mark = "ai" or "bot"
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class AttributionConfig:
+    # The team's own agent accounts, bots and corrections, as [[attribution.rules]].
+    rules: tuple[IdentityRule, ...] = ()
+    # Revisions `git blame` skips (reformatting commits), read from the blamed revision's tree.
+    ignore_revs_file: str = ".git-blame-ignore-revs"
+    # A squash commit with AI trailers and at least this many changed lines is flagged mixed.
+    mixed_min_lines: int = 300
+    # Files larger than this many bytes, and these globs, are left out of the AI share.
+    max_file_bytes: int = 1_000_000
+    exclude: tuple[str, ...] = ("*.lock", "package-lock.json", "pnpm-lock.yaml", "go.sum")
+    # Parallel `git blame` processes; 0 means one per CPU core.
+    workers: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     # Path of the SQLite store, relative to the repository root; None means
     # .git/comprehend/comprehend.db inside the repository's (common) git dir.
     store: str | None = None
     adversary: AdversaryConfig = field(default_factory=AdversaryConfig)
+    graph: GraphConfig = field(default_factory=GraphConfig)
+    attribution: AttributionConfig = field(default_factory=AttributionConfig)
     # Where the config came from: the file path, or None for built-in defaults.
     source: str | None = field(default=None, metadata={"internal": True})
 

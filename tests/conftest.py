@@ -36,3 +36,12 @@ def comprehend_bin() -> list[str]:
 @pytest.fixture
 def clean_env() -> dict[str, str]:
     return {**os.environ, **BASE_ENV}
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    """The demo repository of comprehend/demo (a DemoRepo), built once per session in a
+    folder named shopcart. Shared: read it, never change it (copy it to change it)."""
+    from comprehend.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "shopcart")

@@ -5,6 +5,7 @@ builder and tests, which write into folders they created)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,13 @@ def open_repository(path: Path | str) -> Repository:
         raise RepositoryError(f"{start}: no such folder; pass the path of a git repository")
     if start.is_file():
         start = start.parent
+    # --show-toplevel fails in a bare repository, so ask about bareness first, alone.
+    bare = run_git(["rev-parse", "--is-bare-repository"], start, check=False)
+    if bare.returncode == 0 and bare.stdout.strip() == b"true":
+        raise RepositoryError(
+            f"{start.resolve()}: a bare repository has no work tree; clone it "
+            f"(git clone {start.resolve()} DIR) and run comprehend in DIR"
+        )
     probe = run_git(
         ["rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir",
          "--git-common-dir", "--show-toplevel"],
@@ -128,11 +136,6 @@ def open_repository(path: Path | str) -> Repository:
         msg = probe.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RepositoryError(f"{start.resolve()}: git cannot read it: {msg[0] if msg else '?'}")
     lines = probe.stdout.decode("utf-8", "replace").splitlines()
-    if lines[0] == "true":
-        raise RepositoryError(
-            f"{start.resolve()}: a bare repository has no work tree; clone it "
-            f"(git clone {start.resolve()} DIR) and run comprehend in DIR"
-        )
     if lines[1] != "true":
         raise RepositoryError(
             f"{start.resolve()}: inside the git dir, not the work tree; run in the work tree"
@@ -228,3 +231,350 @@ def commit_all(path: Path, message: str, env: dict[str, str]) -> str:
     run_git(["-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-F", "-"],
             path, input=message.encode(), env=env)
     return git_text(["rev-parse", "HEAD"], path).strip()
+
+
+# --- Reading a change for the adversary (`comprehend check`) ---------------------------
+
+# Flags that pin `git diff` output whatever the user's config says: fixed a/ b/ prefixes,
+# no external diff or textconv drivers, paths from the top, renames detected, no context.
+_PATCH_FLAGS = [
+    "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "--find-renames",
+    "--src-prefix=a/", "--dst-prefix=b/", "--unified=0", "--submodule=short",
+]
+
+
+def merge_base(repo: Repository, base: str, head: str) -> str:
+    """The commit a change from `base` to `head` starts at (the fork point, as a pull request
+    sees it), or a RepositoryError saying how to get the missing history."""
+    proc = run_git(["merge-base", base, head], repo.root, check=False)
+    if proc.returncode != 0:
+        if repo.shallow:
+            raise RepositoryError(
+                f"--base {base[:12]}: no common history with {head[:12]} in this shallow clone; "
+                "fetch the full history (actions/checkout with fetch-depth: 0)"
+            )
+        raise RepositoryError(
+            f"--base {base[:12]}: no common history with {head[:12]}; pass a --base on the same history"
+        )
+    return proc.stdout.decode().strip()
+
+
+def diff_patch(repo: Repository, base: str, head: str | None) -> bytes:
+    """The unified diff (zero context) from commit `base` to commit `head`, or to the
+    working tree (staged and unstaged) when `head` is None. Reads only: no index refresh."""
+    revs = [base] if head is None else [base, head]
+    return run_git(["diff", *_PATCH_FLAGS, *revs, "--"], repo.root).stdout
+
+
+def untracked_files(repo: Repository) -> list[str]:
+    """Files in the working tree that git does not track and does not ignore."""
+    out = run_git(["ls-files", "--others", "--exclude-standard", "-z"], repo.root).stdout
+    return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+
+def commits_with_files(repo: Repository, base: str, head: str) -> dict[str, tuple[str, ...]]:
+    """Each commit in base..head (merges excluded) -> the paths it touched in head's names."""
+    out = run_git(["log", "--no-merges", "--find-renames", "--format=%x01%H", "--name-only",
+                   "-z", f"{base}..{head}", "--"], repo.root).stdout
+    result: dict[str, tuple[str, ...]] = {}
+    for chunk in out.split(b"\x01"):
+        if not chunk.strip(b"\0\n"):
+            continue
+        sha, _, rest = chunk.partition(b"\0")
+        paths = [p.strip(b"\n") for p in rest.split(b"\0")]
+        result[sha.decode().strip()] = tuple(
+            p.decode("utf-8", "surrogateescape") for p in paths if p
+        )
+    return result
+
+
+def current_identity(repo: Repository) -> str | None:
+    """Who runs comprehend here, as git knows them: `Name <email>`, or None if unset."""
+    name = git_text(["config", "user.name"], repo.root, check=False).strip()
+    email = git_text(["config", "user.email"], repo.root, check=False).strip()
+    if not (name or email):
+        return None
+    return f"{name} <{email}>" if name and email else name or email
+
+
+# --- Commit log for the review's Overview (comprehend/overview.py) ----------------------
+
+
+@dataclass(frozen=True)
+class CommitSummary:
+    sha: str
+    author_name: str  # as .mailmap maps it
+    author_email: str
+    authored_at: str  # ISO 8601 with the author's own offset, e.g. 2026-09-01T09:12:00+02:00
+    subject: str
+
+
+def commit_summaries(repo: Repository, rev: str = "HEAD") -> Iterator[CommitSummary]:
+    """Every commit reachable from `rev`, newest first, from one streamed `git log`."""
+    # One record per line: a subject never holds a newline, and \x1f never occurs in names.
+    fmt = "--format=%H%x1f%aN%x1f%aE%x1f%aI%x1f%s"
+    for line in stream_git(["log", "--no-show-signature", fmt, rev, "--"], repo.root):
+        fields = line.rstrip(b"\n").decode("utf-8", "replace").split("\x1f")
+        if len(fields) == 5:
+            yield CommitSummary(*fields)
+
+
+# --- Reading history for AI attribution (comprehend blame, scan) -------------------------
+
+# One field per commit in `git log -z` output: fields split by \x1f, commits by NUL.
+LOG_FIELDS = ("sha", "parents", "author", "email", "committer", "committer_email",
+              "committed_at", "message")
+_LOG_FORMAT = "%H%x1f%P%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%ct%x1f%B"
+
+
+def stream_records(args: Sequence[str], cwd: Path | str, separator: bytes = b"\0") -> Iterator[bytes]:
+    """Records of a long-running git command's stdout split on `separator`, read in large
+    chunks (one process; far fewer Python iterations than line by line)."""
+    proc = subprocess.Popen(
+        ["git", "-c", "core.quotepath=off", "-c", "color.ui=never", *args],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        pending = b""
+        while chunk := proc.stdout.read(1 << 20):
+            parts = (pending + chunk).split(separator)
+            pending = parts.pop()
+            yield from parts
+        if pending:
+            yield pending
+        err = proc.stderr.read()
+        proc.wait()
+        if proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").strip().splitlines()
+            reason = lines[0] if lines else f"exit code {proc.returncode}"
+            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def log_commits(repo: Repository, revisions: Sequence[str]) -> Iterator[list[str]]:
+    """Every commit `git log REVISIONS` walks, newest first, as LOG_FIELDS strings, from
+    one streamed process. Revisions are git's (a range "A..B", "^A", shas)."""
+    args = ["log", "--no-show-signature", "--encoding=UTF-8", "-z", f"--format={_LOG_FORMAT}",
+            "--end-of-options", *revisions, "--"]
+    for record in stream_records(args, repo.root):
+        if record:
+            yield record.decode("utf-8", "replace").split("\x1f", 7)
+
+
+def commit_line_counts(repo: Repository, shas: Sequence[str]) -> dict[str, int]:
+    """Lines added plus deleted by each commit (against its first parent)."""
+    if not shas:
+        return {}
+    proc = run_git(["log", "--no-walk=unsorted", "--stdin", "--no-show-signature",
+                    "--format=%x00%H", "--shortstat"], repo.root,
+                   input=("\n".join(shas) + "\n").encode())
+    counts: dict[str, int] = {}
+    for record in proc.stdout.decode("utf-8", "replace").split("\0"):
+        lines = record.strip().splitlines()
+        if not lines:
+            continue
+        stat = " ".join(lines[1:])
+        counts[lines[0]] = sum(int(n) for n in re.findall(r"(\d+) (?:insertion|deletion)", stat))
+    return counts
+
+
+def blame_incremental(repo: Repository, rev: str, path: str, ignore_revs: Sequence[str] = (),
+                      since: str | None = None) -> bytes:
+    """`git blame --incremental -M -C` of `path` at `rev`: each line's origin commit, line
+    and path there. With --root no root commit is a `boundary`, not even where a shallow
+    clone cut the history (see shallow_commits); with `since`, lines older than that
+    commit come out as `boundary` lines. The user's blame.ignoreRevsFile is replaced by
+    `ignore_revs`, which must all be commits. Uses comprehend's commit-graph if written."""
+    args = ["-c", "blame.ignoreRevsFile=", "--literal-pathspecs", "blame", "--incremental",
+            "--root", "-M", "-C"]
+    for sha in ignore_revs:
+        args += ["--ignore-rev", sha]
+    revision = f"{since}..{rev}" if since else rev
+    return run_git([*args, revision, "--", path], repo.root, env=_commit_graph_env(repo)).stdout
+
+
+def existing_commits(repo: Repository, names: Sequence[str]) -> dict[str, str]:
+    """name -> full sha for each name that is a commit here; others are left out."""
+    if not names:
+        return {}
+    proc = run_git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], repo.root,
+                   input=("\n".join(f"{n}^{{commit}}" for n in names) + "\n").encode())
+    found: dict[str, str] = {}
+    for name, line in zip(names, proc.stdout.decode().splitlines(), strict=False):
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == "commit":
+            found[name] = parts[0]
+    return found
+
+
+def ref_sha(repo: Repository, ref: str) -> str | None:
+    """The object a ref points at, or None when there is no such ref."""
+    proc = run_git(["rev-parse", "-q", "--verify", "--end-of-options", ref], repo.root, check=False)
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode().strip() or None
+
+
+def list_notes(repo: Repository, ref: str) -> list[tuple[str, str]]:
+    """(note blob, annotated commit) pairs under a notes ref; nothing if there is no ref.
+    Reads only: no fetch, no write."""
+    if ref_sha(repo, ref) is None:
+        return []
+    out = git_text(["notes", f"--ref={ref}", "list"], repo.root)
+    pairs = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2:
+            pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+def paths_at(repo: Repository, rev: str, paths: Sequence[str]) -> dict[str, TrackedFile]:
+    """The given paths as tracked in `rev` (paths not there, or folders, are left out)."""
+    if not paths:
+        return {}
+    out = run_git(["--literal-pathspecs", "ls-tree", "-z", "--long", "--full-tree", rev, "--",
+                   *paths], repo.root).stdout
+    wanted = set(paths)
+    found: dict[str, TrackedFile] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, kind, blob, size = meta.split()
+        path = name.decode("utf-8", "surrogateescape")
+        if kind == b"blob" and path in wanted:
+            found[path] = TrackedFile(path, blob.decode(), mode.decode(),
+                                      int(size) if size != b"-" else -1)
+    return found
+
+
+def text_line_counts(repo: Repository, rev: str) -> dict[str, int | None]:
+    """Lines of every file in `rev`'s tree; None for files git treats as binary."""
+    empty_tree = run_git(["hash-object", "-t", "tree", "--stdin"], repo.root, input=b"").stdout
+    out = run_git(["diff", "--no-ext-diff", "--no-textconv", "--no-renames", "--numstat", "-z",
+                   empty_tree.decode().strip(), rev, "--"], repo.root).stdout
+    counts: dict[str, int | None] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        added, _deleted, path = record.split(b"\t", 2)
+        counts[path.decode("utf-8", "surrogateescape")] = None if added == b"-" else int(added)
+    return counts
+
+
+def rev_list(repo: Repository, rev: str) -> list[str]:
+    """Every commit reachable from `rev`."""
+    return git_text(["rev-list", "--end-of-options", rev, "--"], repo.root).split()
+
+
+def shallow_commits(repo: Repository) -> frozenset[str]:
+    """Commits where a shallow clone cut the history (their parents are missing)."""
+    path = repo.common_dir / "shallow"
+    try:
+        return frozenset(path.read_text().split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+# --- Mutation sandbox (adversary/sandbox.py): the files of a revision or of the work tree ---
+
+
+def iter_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """(sha, contents) for many blobs through one `git cat-file --batch`, streamed: a large
+    tree is never held in memory whole. Missing blobs are left out."""
+    if not blobs:
+        return
+    proc = subprocess.Popen(
+        ["git", "cat-file", "--batch"], cwd=repo.root, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed() -> None:
+        try:
+            proc.stdin.write(("\n".join(blobs) + "\n").encode())  # type: ignore[union-attr]
+            proc.stdin.close()  # type: ignore[union-attr]
+        except (BrokenPipeError, ValueError):
+            pass
+
+    import threading
+
+    writer = threading.Thread(target=feed, daemon=True)  # both pipes full would deadlock
+    writer.start()
+    try:
+        for _ in blobs:
+            header = proc.stdout.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after each object
+            yield header[0].decode(), data
+    finally:
+        writer.join(timeout=5)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
+def worktree_paths(repo: Repository) -> list[str]:
+    """Every file of the work tree git would see: tracked ones (deleted ones included, so
+    check they exist) and untracked ones that are not ignored."""
+    out = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], repo.root).stdout
+    return sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
+
+
+def tree_id(repo: Repository, commit: str) -> str:
+    """The tree object of a commit: two commits with one tree hold the same files (the code
+    graph caches whole graphs by it)."""
+    return git_text(["rev-parse", "--verify", "-q", f"{commit}^{{tree}}"], repo.root).strip()
+
+
+# --- A commit-graph for comprehend's own git processes -------------------------------------
+# git blame walks the whole history of a file; a commit-graph with changed-path Bloom
+# filters lets it skip commits that did not touch the path (about 2x faster). Many
+# repositories have none, and writing one into the user's objects/info would change their
+# repository, so comprehend keeps its own beside its store and hands it to its own git
+# processes as an (otherwise empty) alternate object directory.
+
+def commit_graph_dir(repo: Repository) -> Path:
+    return repo.common_dir / "comprehend" / "objects"
+
+
+def _own_commit_graph(repo: Repository) -> bool:
+    info = repo.common_dir / "objects" / "info"
+    return (info / "commit-graph").exists() or (info / "commit-graphs").is_dir()
+
+
+def _commit_graph_env(repo: Repository) -> dict[str, str] | None:
+    objects = commit_graph_dir(repo)
+    if not (objects / "info").is_dir() or _own_commit_graph(repo):
+        return None
+    current = os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+    return {"GIT_ALTERNATE_OBJECT_DIRECTORIES": str(objects) + (os.pathsep + current if current else "")}
+
+
+def update_commit_graph(repo: Repository) -> bool:
+    """Write, or extend with new commits, comprehend's commit-graph (all commits reachable
+    from refs, with changed-path Bloom filters). Best effort: False when the repository has
+    a commit-graph of its own (git would read that one first) or the folder is read-only."""
+    if _own_commit_graph(repo):
+        return False
+    objects = commit_graph_dir(repo)
+    try:
+        (objects / "info").mkdir(parents=True, exist_ok=True)
+        (objects / "pack").mkdir(exist_ok=True)
+    except OSError:
+        return False
+    proc = run_git(["commit-graph", "write", "--reachable", "--changed-paths", "--split",
+                    "--no-progress", "--object-dir", str(objects)],
+                   repo.root, env=_commit_graph_env(repo), check=False)
+    return proc.returncode == 0

@@ -119,6 +119,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (person, symbol)
     );
     """,
+    # 2 (attribution, issue 4): the committer, the mixed flag and the class without sidecar
+    # records of a classified commit; the tool and the evidence source (commit, git-ai, agent-trace, shallow) of cached line
+    # ranges, looked up by (file, blob, rev).
+    """
+    ALTER TABLE commits ADD COLUMN committer TEXT NOT NULL DEFAULT '';
+    ALTER TABLE commits ADD COLUMN committer_email TEXT NOT NULL DEFAULT '';
+    ALTER TABLE commits ADD COLUMN mixed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE commits ADD COLUMN cls_without_sidecars TEXT;
+    ALTER TABLE lines ADD COLUMN tool TEXT;
+    ALTER TABLE lines ADD COLUMN source TEXT NOT NULL DEFAULT 'commit';
+    CREATE INDEX lines_path ON lines (file, blob_sha, rev);
+    """,
+    # 3 (check, issue 5): a finding's confidence; a check run's summary (json: fail-on,
+    # scope, notes, shard, mutation stats) and when it finished.
+    """
+    ALTER TABLE findings ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE runs ADD COLUMN finished_at TEXT;
+    ALTER TABLE runs ADD COLUMN summary TEXT NOT NULL DEFAULT '{}';
+    """,
+    # 4 (code graph, issue 3): whole resolved graphs by content key (tree, extractor and
+    # config), so an unchanged repository loads its graph without parsing or resolving.
+    """
+    CREATE TABLE graph_cache (
+        key TEXT PRIMARY KEY,
+        built_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,119 @@
+"""Which code the change touched and which tests test it: the code graph's `tests` edges
+when the graph is available, and, for Python, the names of changed functions that a test
+calls (a fallback that needs no graph)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+from comprehend.adversary.changes import Sources, SuiteLayout, is_python
+from comprehend.adversary.diff import Change, ChangedFile
+from comprehend.adversary.pytests import PyTestFunction, last_name, parse, walk_own
+
+
+@dataclass(frozen=True)
+class ChangedCode:
+    # name -> "path: qualname" of functions and classes whose body the change touched, and
+    # of functions in the changed files that call them ("path: f, which calls path: g")
+    names: dict[str, str]
+    # "path: qualname" of the code the change touched itself
+    changed: tuple[str, ...]
+    # test locations the graph says test the changed code: (path, start_line, end_line)
+    graph_tests: tuple[tuple[str, int, int], ...]
+    # graph node ids of changed code, for evidence
+    graph_symbols: tuple[str, ...]
+
+    def link(self, path: str, fn: PyTestFunction) -> str | None:
+        """Why this test tests changed code, or None when nothing says it does."""
+        for test_path, start, end in self.graph_tests:
+            if test_path == path and start <= fn.def_line <= end:
+                return "the code graph links this test to the changed code (tests and calls edges)"
+        for node in walk_own(fn.node):
+            if isinstance(node, ast.Call):
+                name = last_name(node.func)
+                if name in self.names:
+                    return f"the test calls {self.names[name]}, which the change modified"
+        return None
+
+
+def changed_code(change: Change, sources: Sources, layout: SuiteLayout, graph: Any | None) -> ChangedCode:
+    names: dict[str, str] = {}
+    code_files = [f for f in change.files
+                  if not f.binary and not layout.is_test_file(f.path) and is_python(f.path)]
+    for f in code_files:
+        names.update(_touched_defs(f, sources.new_text(f), f.added_lines))
+        names.update(_touched_defs(f, sources.old_text(f), f.removed_lines))
+    changed = tuple(sorted(set(names.values())))
+    _add_callers(names, code_files, sources)
+    symbols: list[str] = []
+    tests: list[tuple[str, int, int]] = []
+    if graph is not None:
+        symbols = _graph_symbols(change, layout, graph)
+        for node_id in sorted(graph.tests_of(symbols)) if symbols else ():
+            nodes = graph.nodes if isinstance(getattr(graph, "nodes", None), dict) else graph.g.nodes
+            attrs = nodes.get(node_id, {})
+            if attrs.get("path") and attrs.get("start_line"):
+                tests.append((attrs["path"], int(attrs["start_line"]),
+                              int(attrs.get("end_line") or attrs["start_line"])))
+    return ChangedCode(names=names, changed=changed, graph_tests=tuple(tests),
+                       graph_symbols=tuple(symbols))
+
+
+def _touched_defs(f: ChangedFile, text: str | None, lines: frozenset[int]) -> dict[str, str]:
+    tree = parse(text)
+    if tree is None or not lines:
+        return {}
+    found = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                end = node.end_lineno or node.lineno
+                if any(node.lineno <= n <= end for n in lines):
+                    found[node.name] = f"{f.path}: {prefix}{node.name}"
+                    visit(node.body, f"{prefix}{node.name}.")
+
+    visit(tree.body, "")
+    return found
+
+
+def _add_callers(names: dict[str, str], files: list[ChangedFile], sources: Sources) -> None:
+    """Functions in the changed files that call changed code, until nothing new is found:
+    a test of total() tests the discount() that total() calls. (The graph sees callers in
+    every file; this fallback sees the changed files.)"""
+    defs = []
+    for f in files:
+        tree = parse(sources.new_text(f))
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                called = {last_name(c.func) for c in ast.walk(node) if isinstance(c, ast.Call)}
+                defs.append((node.name, f.path, called))
+    grew = True
+    while grew:
+        grew = False
+        for name, path, called in defs:
+            if name not in names and called & names.keys():
+                via = sorted(called & names.keys())[0]
+                names[name] = f"{path}: {name}, which calls {names[via]}"
+                grew = True
+
+
+def _graph_symbols(change: Change, layout: SuiteLayout, graph: Any) -> list[str]:
+    """Graph nodes of non-test code at the lines the change added, or next to lines it
+    removed (the head graph has no node for a removed line, only for where it was)."""
+    found: dict[str, None] = {}
+    for f in change.files:
+        if f.binary or f.status == "deleted" or layout.is_test_file(f.path):
+            continue
+        lines = set(f.added_lines)
+        for hunk in f.hunks:
+            if hunk.removed and not hunk.added:
+                lines.add(max(hunk.new_start, 1))
+        for line in sorted(lines):
+            for node_id in graph.symbols_at(f.path, line):
+                found[node_id] = None
+    return list(found)

@@ -1,0 +1,309 @@
+"""Risky changes: `new-dependency` (a name added to a manifest), `ci-config-change` (a
+changed pipeline or hook) and `secret` (a credential in an added line). Patterns and
+manifest names come from adversary/risky.toml."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import fnmatch
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from comprehend.adversary.changes import Sources
+from comprehend.adversary.diff import Change, ChangedFile
+from comprehend.adversary.findings import Finding
+from comprehend.adversary.rules import RULES
+from comprehend.errors import ConfigError
+from comprehend.policy import PolicyFile, policy_file
+
+
+@dataclass(frozen=True)
+class SecretPattern:
+    id: str
+    description: str
+    regex: re.Pattern[str]
+    group: int
+    entropy: float
+
+
+@dataclass(frozen=True)
+class RiskyPolicy:
+    manifests: tuple[tuple[str, str], ...]  # (file name glob, kind)
+    ci_paths: tuple[str, ...]
+    secrets: tuple[SecretPattern, ...]
+    placeholders: tuple[str, ...]
+
+
+def load_risky_policy(repo_root: Path | None) -> tuple[RiskyPolicy, PolicyFile]:
+    source = policy_file("adversary", "risky.toml", repo_root)
+    data = source.toml()
+    patterns = []
+    for entry in data.get("secret", []):
+        try:
+            regex = re.compile(entry["regex"])
+        except (re.error, KeyError) as exc:
+            raise ConfigError(f"{source.path}: secret pattern {entry.get('id', '?')}: {exc}; "
+                              "fix the regex") from exc
+        patterns.append(SecretPattern(entry["id"], entry.get("description", entry["id"]),
+                                      regex, int(entry.get("group", 0)),
+                                      float(entry.get("entropy", 0.0))))
+    policy = RiskyPolicy(
+        manifests=tuple((m["name"], m["kind"]) for m in data.get("dependencies", {}).get("manifests", [])),
+        ci_paths=tuple(data.get("ci", {}).get("paths", ())),
+        secrets=tuple(patterns),
+        placeholders=tuple(p.lower() for p in data.get("secret_allow", {}).get("placeholders", ())),
+    )
+    return policy, source
+
+
+def find_risky(change: Change, sources: Sources, policy: RiskyPolicy) -> list[Finding]:
+    findings: list[Finding] = []
+    for f in change.files:
+        if f.binary:
+            continue
+        kind = next((k for glob, k in policy.manifests
+                     if fnmatch.fnmatchcase(PurePosixPath(f.path).name, glob)), None)
+        if kind is not None:
+            findings += _new_dependencies(f, kind, sources)
+        if any(fnmatch.fnmatchcase(f.path, glob) for glob in policy.ci_paths):
+            findings.append(_ci_change(f))
+        findings += _secrets(f, policy)
+    return findings
+
+
+# --- new-dependency -------------------------------------------------------------------
+
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _py_name(requirement: str) -> str | None:
+    m = _REQ_NAME.match(requirement)
+    return re.sub(r"[-_.]+", "-", m.group(1)).lower() if m else None
+
+
+def _requirements(text: str) -> list[str]:
+    names = []
+    for line in text.splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-", "git+", "http:", "https:", "file:")):
+            continue
+        names.append(line)
+    return names
+
+
+def _pyproject(text: str) -> list[str]:
+    data = tomllib.loads(text)
+    project = data.get("project", {})
+    found = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        found += extra
+    for group in data.get("dependency-groups", {}).values():
+        found += [g for g in group if isinstance(g, str)]
+    found += data.get("build-system", {}).get("requires", [])
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
+    tables += [g.get("dependencies", {}) for g in poetry.get("group", {}).values()]
+    found += [k for t in tables for k in t if k != "python"]
+    return found
+
+
+def _setup_cfg(text: str) -> list[str]:
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    found = []
+    if parser.has_option("options", "install_requires"):
+        found += parser.get("options", "install_requires").splitlines()
+    if parser.has_section("options.extras_require"):
+        for _, value in parser.items("options.extras_require"):
+            found += value.splitlines()
+    return [r for r in found if r.strip()]
+
+
+def _setup_py(text: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.keyword) and node.arg in ("install_requires", "extras_require",
+                                                          "setup_requires", "tests_require"):
+            for c in ast.walk(node.value):
+                if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                    found.append(c.value)
+    return found
+
+
+def _pipfile(text: str) -> list[str]:
+    data = tomllib.loads(text)
+    return [*data.get("packages", {}), *data.get("dev-packages", {})]
+
+
+def _package_json(text: str) -> list[str]:
+    data = json.loads(text)
+    keys = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+    return [name for k in keys for name in (data.get(k) or {})]
+
+
+def _go_mod(text: str) -> list[str]:
+    found, in_block = [], False
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if line.startswith("require ("):
+            in_block = True
+        elif in_block and line == ")":
+            in_block = False
+        elif in_block and line:
+            found.append(line.split()[0])
+        elif line.startswith("require "):
+            found.append(line.split()[1])
+    return found
+
+
+def _cargo(text: str) -> list[str]:
+    data = tomllib.loads(text)
+    tables = [data.get(k, {}) for k in ("dependencies", "dev-dependencies", "build-dependencies")]
+    tables.append(data.get("workspace", {}).get("dependencies", {}))
+    for target in data.get("target", {}).values():
+        tables += [target.get(k, {}) for k in ("dependencies", "dev-dependencies")]
+    return [name for t in tables for name in t]
+
+
+_PARSERS: dict[str, tuple[Callable[[str], list[str]], bool]] = {
+    # kind -> (parser, Python requirement strings that need name normalization)
+    "pyproject": (_pyproject, True),
+    "requirements": (_requirements, True),
+    "setup-cfg": (_setup_cfg, True),
+    "setup-py": (_setup_py, True),
+    "pipfile": (_pipfile, True),
+    "package-json": (_package_json, False),
+    "go-mod": (_go_mod, False),
+    "cargo": (_cargo, False),
+}
+
+
+def _dependency_names(text: str | None, kind: str) -> dict[str, str]:
+    """Normalized name -> name as written; {} when the manifest does not parse."""
+    if text is None:
+        return {}
+    parser, python = _PARSERS[kind]
+    try:
+        raw = parser(text)
+    except (ValueError, SyntaxError, configparser.Error, tomllib.TOMLDecodeError, AttributeError):
+        return {}
+    names = {}
+    for item in raw:
+        if python:
+            key = _py_name(item)
+            if key:
+                names[key] = _REQ_NAME.match(item).group(1)  # type: ignore[union-attr]
+        else:
+            names[item] = item
+    return names
+
+
+def _new_dependencies(f: ChangedFile, kind: str, sources: Sources) -> list[Finding]:
+    before = _dependency_names(sources.old_text(f), kind)
+    after = _dependency_names(sources.new_text(f), kind)
+    added_lines = dict(line for h in f.hunks for line in h.added)
+    findings = []
+    for key, name in sorted(after.items()):
+        if key in before:
+            continue
+        line, text = _line_of(name, added_lines)
+        findings.append(Finding(
+            rule="new-dependency",
+            severity=RULES["new-dependency"].severity,  # type: ignore[arg-type]
+            confidence=0.9,
+            file=f.path,
+            start_line=line,
+            end_line=line,
+            title=f"new dependency {name} in {f.path}",
+            evidence={"dependency": name, "manifest": f.path, "line": text.strip(),
+                      "why": "check that the package is the one intended (not a look-alike or "
+                             "an invented name), maintained, and needed"},
+        ).with_fingerprint(key))
+    return findings
+
+
+def _line_of(name: str, added: dict[int, str]) -> tuple[int, str]:
+    pattern = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(name)}(?![A-Za-z0-9_-])", re.IGNORECASE)
+    for number, text in sorted(added.items()):
+        if pattern.search(text):
+            return number, text
+    first = min(added, default=1)
+    return first, added.get(first, "")
+
+
+# --- ci-config-change --------------------------------------------------------------------
+
+def _ci_change(f: ChangedFile) -> Finding:
+    added = sorted(n for h in f.hunks for n, _ in h.added)
+    start, end = (added[0], added[-1]) if added else (1, 1)
+    removed = [t for h in f.hunks for _, t in h.removed]
+    plus = [t for h in f.hunks for _, t in h.added]
+    return Finding(
+        rule="ci-config-change",
+        severity=RULES["ci-config-change"].severity,  # type: ignore[arg-type]
+        confidence=1.0,
+        file=f.path,
+        start_line=start,
+        end_line=end,
+        title=f"CI configuration {f.status}: {f.path} (+{len(plus)} -{len(removed)} lines)",
+        evidence={"status": f.status, "added": plus[:20], "removed": removed[:20],
+                  "why": "a pipeline change can switch off the checks that guard everything "
+                         "else: read it as carefully as code"},
+    ).with_fingerprint("ci")
+
+
+# --- secret --------------------------------------------------------------------------------
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+
+
+def _redact(secret: str) -> str:
+    return secret[:4] + "*" * max(len(secret) - 4, 4)
+
+
+def _secrets(f: ChangedFile, policy: RiskyPolicy) -> list[Finding]:
+    findings = []
+    for number, text in _added(f):
+        taken: list[tuple[int, int]] = []  # spans already reported: one finding per secret
+        for pattern in policy.secrets:
+            for m in pattern.regex.finditer(text):
+                secret = m.group(pattern.group) or m.group(0)
+                span = m.span(pattern.group)
+                if any(span[0] < end and start < span[1] for start, end in taken):
+                    continue
+                lowered = secret.lower()
+                if any(p in lowered for p in policy.placeholders):
+                    continue
+                if pattern.entropy and _entropy(secret) < pattern.entropy:
+                    continue
+                taken.append(span)
+                digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
+                findings.append(Finding(
+                    rule="secret",
+                    severity=RULES["secret"].severity,  # type: ignore[arg-type]
+                    confidence=0.6 if pattern.entropy else 0.9,
+                    file=f.path,
+                    start_line=number,
+                    end_line=number,
+                    title=f"possible {pattern.description} added in {f.path}",
+                    evidence={"pattern": pattern.id, "match": _redact(secret),
+                              "line": text.replace(secret, _redact(secret)).strip()[:200],
+                              "why": "revoke and rotate it if real, then remove it from history; "
+                                     "keep secrets in the CI's secret store"},
+                ).with_fingerprint(f"{pattern.id}:{digest}"))
+    return findings
+
+
+def _added(f: ChangedFile) -> Iterable[tuple[int, str]]:
+    for h in f.hunks:
+        yield from h.added

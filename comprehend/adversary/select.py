@@ -1,0 +1,130 @@
+"""Which tests to run against a mutant, in which order.
+
+The baseline run records, with coverage.py dynamic contexts (one context per test), which
+tests execute each line of the files being mutated, and how long each test takes. A mutant
+on a line runs the tests that execute that line: the tests the diff itself adds or changes
+first, then the others, fastest first within each group, stopping at the first failure."""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from comprehend.adversary.arid import AridRules
+from comprehend.adversary.diff import Change
+
+
+@dataclass(frozen=True)
+class BaselineTest:
+    nodeid: str
+    outcome: str  # passed, failed, skipped
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CoverageMap:
+    tests: dict[str, BaselineTest]
+    # file -> line -> the tests that ran it (only tests, not import time)
+    lines: dict[str, dict[int, frozenset[str]]]
+    # file -> lines that ran outside any test (imports during collection)
+    import_lines: dict[str, frozenset[int]]
+    coverage_error: str | None  # why there is no per-line map, if there is none
+
+    @property
+    def passing(self) -> frozenset[str]:
+        return frozenset(n for n, t in self.tests.items() if t.outcome == "passed")
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        return tuple(sorted(n for n, t in self.tests.items() if t.outcome == "failed"))
+
+    def seconds(self, nodeids: tuple[str, ...] | list[str]) -> float:
+        return sum(self.tests[n].seconds for n in nodeids if n in self.tests)
+
+    def file_tests(self, path: str) -> frozenset[str]:
+        """Tests that execute any line of `path`."""
+        return frozenset(t for tests in self.lines.get(path, {}).values() for t in tests)
+
+
+def read_probe_output(path: Path) -> CoverageMap | None:
+    """The baseline's record, or None when the probe wrote none (not a pytest run)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    tests = {n: BaselineTest(n, outcome, float(seconds)) for n, (outcome, seconds) in data["tests"].items()}
+    lines = {f: {int(n): frozenset(ts) for n, ts in per_line.items()}
+             for f, per_line in data.get("lines", {}).items()}
+    import_lines = {f: frozenset(ns) for f, ns in data.get("import_lines", {}).items()}
+    return CoverageMap(tests, lines, import_lines, data.get("coverage_error"))
+
+
+@dataclass(frozen=True)
+class ChangedTest:
+    file: str
+    path: tuple[str, ...]  # enclosing classes then the function name
+    first_line: int
+    last_line: int
+
+
+def diff_tests(change: Change, root: Path, rules: AridRules) -> tuple[ChangedTest, ...]:
+    """The test functions the diff adds or changes: in test files, a `test*` function with
+    an added line inside it (every test of a new test file)."""
+    found: list[ChangedTest] = []
+    for f in change.files:
+        if f.status == "deleted" or f.binary or not f.path.endswith(".py") or not rules.is_test_file(f.path):
+            continue
+        added = f.added_lines
+        try:
+            tree = ast.parse((root / f.path).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        for fn, path in _test_functions(tree, ()):
+            first = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
+            last = fn.end_lineno or fn.lineno
+            if any(first <= n <= last for n in added):
+                found.append(ChangedTest(f.path, path, first, last))
+    return tuple(found)
+
+
+def _test_functions(node: ast.AST, outer: tuple[str, ...]):
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.ClassDef):
+            yield from _test_functions(child, (*outer, child.name))
+        elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name.startswith("test"):
+            yield child, (*outer, child.name)
+
+
+def matches(nodeid: str, functions: tuple[ChangedTest, ...]) -> bool:
+    """Whether a pytest node id is one of `functions` (any of its parametrizations)."""
+    file, _, rest = nodeid.partition("::")
+    parts = tuple(p.split("[", 1)[0] for p in rest.split("::")) if rest else ()
+    return any(fn.file == file and parts[-len(fn.path):] == fn.path for fn in functions if parts)
+
+
+def order_tests(nodeids: frozenset[str] | set[str], cmap: CoverageMap,
+                first: frozenset[str]) -> tuple[str, ...]:
+    """The diff's own tests (`first`) before the others, fastest first in each group."""
+    def key(n: str) -> tuple[int, float, str]:
+        return (0 if n in first else 1, cmap.tests[n].seconds if n in cmap.tests else 0.0, n)
+
+    return tuple(sorted(nodeids, key=key))
+
+
+def select_tests(cmap: CoverageMap, path: str, line: int, import_time: bool,
+                   first: frozenset[str]) -> tuple[tuple[str, ...], str]:
+    """The ordered tests for a mutant on `path`:`line`, and how they were chosen. A line run
+    at import time (or by no test) gets every test that runs the file: a changed constant
+    or default acts through the functions that use it."""
+    passing = cmap.passing
+    if not import_time:
+        covering = cmap.lines.get(path, {}).get(line, frozenset()) & passing
+        if covering:
+            return order_tests(covering, cmap, first), "tests that run this line"
+    in_file = cmap.file_tests(path) & passing
+    if in_file:
+        how = "tests that import this module" if import_time else "no test runs this line; tests that run this file"
+        return order_tests(in_file, cmap, first), how
+    return order_tests(passing, cmap, first), "no test runs this file; every passing test"

@@ -1,0 +1,343 @@
+"""`test-cannot-fail` and `skipped-test`: Python tests the change adds or edits that would
+pass whatever the code does. Each finding names the test, the line and why."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from comprehend.adversary.changes import Sources, is_python
+from comprehend.adversary.diff import Change, ChangedFile
+from comprehend.adversary.findings import Finding
+from comprehend.adversary.pytests import (
+    WEAK_KINDS,
+    PyTestFunction,
+    SmellPolicy,
+    assertion_of_call,
+    assertions,
+    dotted,
+    find_tests,
+    is_literal,
+    last_name,
+    parse,
+    source_lines,
+    walk_own,
+)
+from comprehend.adversary.rules import RULES
+
+
+@dataclass(frozen=True)
+class Smell:
+    code: str  # stable id of the reason, part of the fingerprint
+    line: int
+    why: str
+
+
+def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[Finding]:
+    findings: list[Finding] = []
+    for f in change.files:
+        if f.status == "deleted" or f.binary or not is_python(f.path):
+            continue
+        if not policy.layout.is_test_file(f.path):
+            continue
+        text = sources.new_text(f)
+        tree = parse(text)
+        if tree is None or text is None:
+            continue
+        helpers = _asserting_helpers(tree, policy)
+        for fn in find_tests(tree, policy):
+            if not fn.touches(f.added_lines):
+                continue
+            for smell in smells_of(fn, policy, helpers):
+                findings.append(_finding("test-cannot-fail", f, fn, smell, text))
+            for smell in skips_of(fn, policy):
+                findings.append(_finding("skipped-test", f, fn, smell, text))
+    return findings
+
+
+def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: str) -> Finding:
+    verb = "cannot fail" if rule == "test-cannot-fail" else "is switched off"
+    return Finding(
+        rule=rule,
+        severity=RULES[rule].severity,  # type: ignore[arg-type]
+        confidence=_CONFIDENCE.get(smell.code, 0.8),
+        file=f.path,
+        start_line=smell.line,
+        end_line=smell.line,
+        title=f"{fn.name} {verb}: {smell.why.split(':')[0]}",
+        evidence={
+            "test": fn.name,
+            "line": smell.line,
+            "why": smell.why,
+            "code": source_lines(text, fn.start_line, fn.end_line),
+            "rerun": f"python -m pytest '{f.path}::{fn.pytest_id}'",
+        },
+    ).with_fingerprint(f"{fn.name}:{smell.code}")
+
+
+_CONFIDENCE = {"no-assertion": 0.9, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
+               "swallowed": 0.85, "broad-raises": 0.8, "unreachable": 0.75, "truthiness": 0.6,
+               "sleep": 0.5, "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
+               "xfail": 0.7}
+
+
+def _asserting_helpers(tree: ast.Module, policy: SmellPolicy) -> frozenset[str]:
+    """Module functions (not tests) whose body asserts: calling one is an assertion."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(
+                policy.function_prefixes):
+            if any(isinstance(n, ast.Assert | ast.Raise) or (
+                    isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
+                   for n in walk_own(node)):
+                names.add(node.name)
+    return frozenset(names)
+
+
+def _asserts(node: ast.AST, policy: SmellPolicy, helpers: frozenset[str]) -> bool:
+    """Does this statement (or expression) check something when it runs?"""
+    nodes = [node, *walk_own(node)]
+    for n in nodes:
+        if isinstance(n, ast.Assert | ast.Raise):
+            return True
+        if isinstance(n, ast.Call):
+            if assertion_of_call(n, policy) is not None or last_name(n.func) in helpers:
+                return True
+    return False
+
+
+def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozenset[str]) -> bool:
+    """Does running this block always run at least one check, whatever the data?"""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            if (_always_asserts(stmt.body, policy, helpers)
+                    and _always_asserts(stmt.orelse, policy, helpers)):
+                return True
+            continue
+        if isinstance(stmt, ast.For | ast.AsyncFor):
+            runs = isinstance(stmt.iter, ast.List | ast.Tuple | ast.Set) and len(stmt.iter.elts) > 0
+            if runs and _always_asserts(stmt.body, policy, helpers):
+                return True
+            continue
+        if isinstance(stmt, ast.While):
+            forever = isinstance(stmt.test, ast.Constant) and bool(stmt.test.value)
+            if forever and _always_asserts(stmt.body, policy, helpers):
+                return True
+            continue
+        if isinstance(stmt, ast.With | ast.AsyncWith):
+            if any(_asserts(item.context_expr, policy, helpers) for item in stmt.items):
+                return True
+            if _always_asserts(stmt.body, policy, helpers):
+                return True
+            continue
+        if isinstance(stmt, ast.Try):
+            if _always_asserts(stmt.body, policy, helpers) or _always_asserts(
+                    stmt.finalbody, policy, helpers):
+                return True
+            continue
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Match):
+            continue
+        if _asserts(stmt, policy, helpers):
+            return True
+    return False
+
+
+def smells_of(fn: PyTestFunction, policy: SmellPolicy, helpers: frozenset[str] = frozenset()) -> list[Smell]:
+    """Every reason this test cannot fail (empty when it can)."""
+    body = fn.node.body
+    checks = assertions(fn, policy)
+    calls_helper = any(isinstance(n, ast.Call) and last_name(n.func) in helpers
+                       for n in walk_own(fn.node))
+    raises = any(isinstance(n, ast.Raise) for n in walk_own(fn.node))
+    if not checks and not calls_helper and not raises:
+        return [Smell("no-assertion", fn.def_line,
+                      "no assertion: it passes unless the code raises, so a wrong result "
+                      "goes unnoticed")]
+    found: list[Smell] = []
+    found += _constant_asserts(fn)
+    found += _swallowed(fn, policy)
+    found += _broad_raises(fn, policy)
+    if checks and not calls_helper and not raises and not _always_asserts(body, policy, helpers):
+        first = checks[0].line
+        found.append(Smell("unreachable", first,
+                           "assertions only inside branches or loops that may not run: with "
+                           "an empty loop or a false condition it checks nothing"))
+    if checks and not calls_helper and all(a.kind in WEAK_KINDS for a in checks):
+        found.append(Smell("truthiness", checks[0].line,
+                           "only truthiness asserted: it checks that a value exists or has a "
+                           f"type, not what it is ({checks[0].text})"))
+    found += _sleeps(fn, policy)
+    found += _mock_restated(fn, policy)
+    return found
+
+
+def _constant_asserts(fn: PyTestFunction) -> list[Smell]:
+    found = []
+    for node in walk_own(fn.node):
+        if not isinstance(node, ast.Assert):
+            continue
+        test = node.test
+        if isinstance(test, ast.Tuple) and test.elts:
+            found.append(Smell("tuple", node.lineno,
+                               "asserts a tuple: a non-empty tuple is always true"))
+        elif isinstance(test, ast.Constant) and bool(test.value):
+            found.append(Smell("constant", node.lineno,
+                               f"asserts a constant: `assert {ast.unparse(test)}` is always true"))
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, right = test.left, test.comparators[0]
+            if is_literal(left) and is_literal(right):
+                found.append(Smell("constant", node.lineno,
+                                   f"compares two constants: `{ast.unparse(test)}` never "
+                                   "depends on the code"))
+            elif ast.dump(left) == ast.dump(right) and isinstance(
+                    test.ops[0], ast.Eq | ast.Is | ast.GtE | ast.LtE):
+                found.append(Smell("self-compare", node.lineno,
+                                   f"compares a value with itself: `{ast.unparse(test)}`"))
+    return found
+
+
+def _catches(handler: ast.ExceptHandler, policy: SmellPolicy) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {dotted(t) for t in types}
+    return bool(names & (policy.broad_exceptions | {"AssertionError"}))
+
+
+def _swallowed(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    found = []
+    for node in walk_own(fn.node):
+        if not isinstance(node, ast.Try):
+            continue
+        checks_inside = any(isinstance(n, ast.Assert) or (
+            isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
+            for stmt in node.body for n in [stmt, *walk_own(stmt)])
+        if not checks_inside:
+            continue
+        for handler in node.handlers:
+            reraises = any(isinstance(n, ast.Raise | ast.Assert) or (
+                isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
+                for stmt in handler.body for n in [stmt, *walk_own(stmt)])
+            if _catches(handler, policy) and not reraises:
+                caught = ast.unparse(handler.type) if handler.type else "everything"
+                found.append(Smell("swallowed", handler.lineno,
+                                   f"try/except swallows the failure: `except {caught}` catches "
+                                   "the assertion's error and the test passes"))
+    return found
+
+
+def _broad_raises(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    found = []
+    for node in walk_own(fn.node):
+        if not isinstance(node, ast.Call):
+            continue
+        a = assertion_of_call(node, policy)
+        if a is None or a.kind != "raises" or a.match is not None:
+            continue
+        if a.expected in policy.broad_exceptions:
+            found.append(Smell("broad-raises", node.lineno,
+                               f"expects any {a.expected}: `{a.text}` passes on every error, "
+                               "including a TypeError from the bug itself"))
+    return found
+
+
+def _sleeps(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    return [
+        Smell("sleep", n.lineno,
+              f"sleeps: `{ast.unparse(n)}` makes the outcome depend on timing, not behaviour")
+        for n in walk_own(fn.node)
+        if isinstance(n, ast.Call) and dotted(n.func) in policy.sleeps
+    ]
+
+
+def _mock_restated(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    """assert mock() == V after mock.return_value = V: checks the mock, not the code."""
+    mocks: set[str] = set()
+    configured: dict[str, str] = {}  # mock name -> dump of its return value
+    results: dict[str, str] = {}  # variable -> mock whose call produced it
+    in_order = sorted(walk_own(fn.node), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+    for node in in_order:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+                if dotted(value.func) in policy.mock_constructors:
+                    mocks.add(target.id)
+                    for kw in value.keywords:
+                        if kw.arg == "return_value":
+                            configured[target.id] = ast.dump(kw.value)
+                elif dotted(value.func) in mocks:
+                    results[target.id] = dotted(value.func) or ""
+            if (isinstance(target, ast.Attribute) and target.attr == "return_value"
+                    and isinstance(target.value, ast.Name)):
+                mocks.add(target.value.id)
+                configured[target.value.id] = ast.dump(value)
+        elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+            if dotted(node.context_expr) in policy.mock_constructors:
+                mocks.add(node.optional_vars.id)
+    found = []
+    for node in walk_own(fn.node):
+        if not (isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare)
+                and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):
+            continue
+        sides = (node.test.left, node.test.comparators[0])
+        for observed, expected in (sides, sides[::-1]):
+            mock = _mock_value_of(observed, mocks, results)
+            if mock and configured.get(mock) == ast.dump(expected):
+                found.append(Smell("mock-restated", node.lineno,
+                                   f"restates the mock's setup: `{ast.unparse(node.test)}` "
+                                   f"checks the value {mock}.return_value was given, not the code"))
+                break
+    return found
+
+
+def _mock_value_of(node: ast.AST, mocks: set[str], results: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Call) and dotted(node.func) in mocks:
+        return dotted(node.func)
+    if (isinstance(node, ast.Attribute) and node.attr == "return_value"
+            and isinstance(node.value, ast.Name) and node.value.id in mocks):
+        return node.value.id
+    if isinstance(node, ast.Name) and node.id in results:
+        return results[node.id]
+    return None
+
+
+def skips_of(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    found = []
+    for deco in fn.node.decorator_list:
+        name = dotted(deco) or ""
+        call = deco if isinstance(deco, ast.Call) else None
+        reason = _reason(call)
+        if name in policy.skip_decorators:
+            if reason:
+                found.append(Smell("skip-reason", deco.lineno,
+                                   f"skipped: it never runs (reason given: {reason})"))
+            else:
+                found.append(Smell("skip", deco.lineno,
+                                   "skipped without a stated reason: it never runs"))
+        elif name in policy.skip_conditional and not reason:
+            found.append(Smell("skip", deco.lineno,
+                               "skipped under a condition with no stated reason"))
+        elif name in policy.xfail:
+            strict = call is not None and any(
+                kw.arg == "strict" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                for kw in call.keywords)
+            if not strict:
+                found.append(Smell("xfail", deco.lineno,
+                                   "marked xfail without strict=True: it passes whether the "
+                                   "code works or not"))
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.Call) and dotted(node.func) in policy.skip_calls:
+            reason = _reason(node)
+            found.append(Smell("skip-reason" if reason else "skip", node.lineno,
+                               f"skips itself at run time ({reason or 'no reason given'})"))
+    return found
+
+
+def _reason(call: ast.Call | None) -> str | None:
+    if call is None:
+        return None
+    for kw in call.keywords:
+        if kw.arg in ("reason", "msg") and isinstance(kw.value, ast.Constant) and kw.value.value:
+            return str(kw.value.value)
+    strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return strings[0] if strings else None

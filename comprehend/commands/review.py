@@ -1,0 +1,37 @@
+"""`comprehend review [PATH]`: the terminal UI on a repository, or a plain summary when
+stdout is not a terminal (or with --no-tui)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from comprehend.commands._common import workspace_from
+
+
+@click.command(name="review")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--no-tui", is_flag=True, help="Print a plain summary instead of opening the UI.")
+@click.pass_context
+def command(ctx: click.Context, path: Path, no_tui: bool) -> None:
+    """Open the review (a terminal UI) on the repository at PATH (default: here).
+
+    Keys: 1-6 switch screens, ? shows help, q quits. When stdout is not a terminal,
+    or with --no-tui, prints a plain summary instead."""
+    open_review(workspace_from(ctx, path), tui=not no_tui)
+
+
+def open_review(workspace, *, tui: bool) -> bool:
+    """Run the UI when asked and both ends are a terminal, else print the summary.
+    Returns whether the UI ran."""
+    if tui and sys.stdout.isatty() and sys.stdin.isatty():
+        from comprehend.tui.app import ReviewApp
+
+        ReviewApp(workspace).run()
+        return True
+    from comprehend.overview import format_summary, load_overview
+
+    click.echo(format_summary(load_overview(workspace.repo)), nl=False)
+    return False

@@ -1,0 +1,142 @@
+"""Building the code graph of a revision (or of the working tree) with its caches: a whole
+graph by content key first, then facts per blob, parsing only what was never parsed."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from comprehend.config import Config, GraphConfig
+from comprehend.errors import ConfigError
+from comprehend.graph.codegraph import CodeGraph
+from comprehend.graph.facts import FileFacts
+from comprehend.graph.files import FileSet, files_at, files_in_worktree
+from comprehend.graph.languages import LANGUAGES, unknown_extension_languages
+from comprehend.graph.parse import extractor_version, facts_for
+from comprehend.graph.resolve import resolve
+from comprehend.history.git import Repository, resolve_ref, tree_id
+from comprehend.store import Store
+from comprehend.store.facts import load_graph, save_graph, save_snapshot, snapshot_key
+
+__all__ = ["CodeGraph", "build_graph"]
+
+# Sources whose change changes a graph built from the same facts.
+_RESOLVER_SOURCES = ("resolve.py", "layout.py", "files.py", "build.py", "codegraph.py", "lang")
+
+
+def build_graph(
+    repo: Repository,
+    config: Config,
+    store: Store | None,
+    rev: str | None = "HEAD",
+    progress: Callable[[int, int], None] | None = None,
+) -> CodeGraph:
+    """The code graph of `rev` (a commit-ish), or of the working tree's files (tracked ones
+    as on disk, plus untracked ones git does not ignore) when `rev` is None. `progress` is
+    called with (files parsed, files to parse) while parsing. With a store, facts and the
+    graph are cached there; an unchanged repository parses and resolves nothing."""
+    settings = config.graph
+    _check(settings)
+    commit = None
+    fileset: FileSet | None = None
+    if rev is None:
+        fileset = files_in_worktree(repo, settings)
+        key = _key(settings, "worktree:" + _fileset_digest(fileset))
+    else:
+        commit = resolve_ref(repo, rev, option="--rev")
+        key = _key(settings, "tree:" + tree_id(repo, commit))
+    if store is not None:
+        cached = load_graph(store, key)
+        if cached is not None:
+            graph = CodeGraph.decode(cached, key)
+            if graph is not None:
+                graph.stats["parsed_now"] = 0
+                return graph
+    if fileset is None:
+        fileset = files_at(repo, commit, settings)
+    facts, parsed_now = facts_for(fileset, store, settings.workers, progress)
+    resolved = resolve(list(fileset.files), facts, fileset.manifests, settings)
+    edges = [(src, dst, data) for (src, dst, _), data in resolved.edges.items()]
+    stats = _stats(fileset, facts, resolved)
+    graph = CodeGraph(nodes=resolved.nodes, edges=edges, spans=dict(resolved.spans), stats=stats, key=key)
+    if store is not None:
+        save_graph(store, key, graph.encode())
+        if commit is not None and commit == repo.head and snapshot_key(store) != key:
+            _save_snapshot(store, key, graph, fileset, facts)
+    graph.stats["parsed_now"] = parsed_now
+    return graph
+
+
+def _check(settings: GraphConfig) -> None:
+    bad = unknown_extension_languages(settings.extensions)
+    if bad:
+        raise ConfigError(
+            f"graph.extensions: unknown language in {', '.join(bad)}; "
+            f"use one of {', '.join(sorted(LANGUAGES))}"
+        )
+    if settings.max_file_bytes <= 0:
+        raise ConfigError("graph.max_file_bytes must be a positive number of bytes")
+    if settings.workers < 0:
+        raise ConfigError("graph.workers must be 0 (one per core) or a positive number")
+
+
+@functools.cache
+def _resolver_version() -> str:
+    digest = hashlib.sha1(extractor_version().encode())
+    here = Path(__file__).parent
+    for name in _RESOLVER_SOURCES:
+        target = here / name
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(settings: GraphConfig, content: str) -> str:
+    """Content key of a graph: the code that builds it, the settings that shape it, and
+    the files (a tree id, or a digest of the working tree's paths and blobs)."""
+    digest = hashlib.sha1(_resolver_version().encode())
+    digest.update(repr(sorted(
+        (name, sorted(value.items()) if hasattr(value, "items") else value)
+        for name, value in vars(settings).items() if name != "workers"
+    )).encode())
+    digest.update(content.encode())
+    return digest.hexdigest()
+
+
+def _fileset_digest(fileset: FileSet) -> str:
+    digest = hashlib.sha1()
+    for source in fileset.files:
+        digest.update(f"{source.path}\0{source.blob}\0{source.language}\0{source.skipped}\n".encode())
+    for path, text in sorted(fileset.manifests.items()):
+        digest.update(f"{path}\0{text}\n".encode())
+    return digest.hexdigest()
+
+
+def _stats(fileset: FileSet, facts: dict[tuple[str, str], FileFacts], resolved) -> dict:
+    by_language = Counter(f.language for f in fileset.files if f.language)
+    return {
+        "files": len(fileset.files),
+        "by_language": dict(sorted(by_language.items())),
+        "skipped": resolved.skipped,
+        "parse_error_files": sorted(resolved.parse_error_files),
+        "parse_errors": sum(facts[(f.blob, f.language)].parse_errors for f in fileset.files
+                            if (f.blob, f.language) in facts),
+    }
+
+
+def _save_snapshot(store: Store, key: str, graph: CodeGraph, fileset: FileSet,
+                   facts: dict[tuple[str, str], FileFacts]) -> None:
+    files = []
+    for source in fileset.files:
+        found = facts.get((source.blob, source.language)) if source.language else None
+        files.append((source.path, source.blob, source.language, found.lines if found else 0))
+    symbols = [
+        (node_id, node["path"], node["qualname"], node["kind"], node["start_line"], node["end_line"])
+        for node_id, node in graph.nodes.items()
+        if node["kind"] in ("class", "function", "constant")
+    ]
+    edges = [(src, dst, data["kind"], data["confidence"]) for src, dst, data in graph.edges]
+    save_snapshot(store, key, files, symbols, edges)

@@ -1,0 +1,82 @@
+"""What one file says, independent of where it sits: definitions, imports, references.
+
+Facts depend only on a blob's bytes and its language, never on its path or on other files,
+so they are cached by blob sha and shared by every revision and worktree that holds the
+blob. Records are NamedTuples (immutable, and cheap to build by the hundred thousand);
+`encode`/`decode` turn a FileFacts into compact JSON for the store and back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Definition(NamedTuple):
+    qualname: str  # dotted within the file: "Shape.area", "suite.adds numbers"
+    kind: str  # class | function | constant | module (Rust inline mod) | scope (impl, describe)
+    start_line: int  # 1-based, decorators and annotations included
+    end_line: int
+    parent: int  # index of the enclosing definition in FileFacts.definitions, -1 if none
+    bases: tuple[str, ...]  # superclasses / implemented traits as written: ("Base", "m.Mixin")
+    test: bool  # the code itself marks it a test: #[test], @Test, it("..."), #[cfg(test)] mod
+    self_name: str  # a Go method's receiver variable ("c" in `func (c *Circle)`), else ""
+
+
+class Import(NamedTuple):
+    line: int
+    module: str  # as written: "a.b", "./m", "fmt", "crate::a::b", "com.a.B"
+    names: tuple[tuple[str, str | None], ...]  # (name, alias); ("*", None) for a wildcard
+    alias: str | None  # `import a.b as x`; a Go package alias
+    level: int  # Python's leading dots of a relative import
+    kind: str  # import | from | reexport | use | mod | static
+    type_checking: bool  # under `if TYPE_CHECKING:`: never runs
+    deferred: bool  # inside a function body: runs on call, not at import time
+
+
+class Reference(NamedTuple):
+    scope: int  # index of the innermost enclosing definition, -1 at module level
+    chain: str  # "save", "self.save", "os.path.join"; "?.save" when the receiver is unknown
+    line: int
+    call: bool  # a call (or construction); False for a name passed or compared
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    language: str
+    definitions: tuple[Definition, ...] = ()
+    imports: tuple[Import, ...] = ()
+    references: tuple[Reference, ...] = ()
+    parse_errors: int = 0  # ERROR and MISSING nodes: what did not parse (the rest is kept)
+    lines: int = 0
+    package: str = ""  # Go's `package x` / Java's `package a.b;`
+    default_export: str = ""  # JS/TS: the name of `export default NAME`
+    skipped: str = ""  # binary | invalid-utf8: not parsed, and nothing else is known
+
+
+def encode(facts: FileFacts) -> str:
+    return json.dumps(
+        [facts.language, facts.definitions, facts.imports, facts.references,
+         facts.parse_errors, facts.lines, facts.package, facts.default_export, facts.skipped],
+        separators=(",", ":"), ensure_ascii=False,
+    )
+
+
+def decode(text: str | bytes) -> FileFacts:
+    lang, defs, imports, refs, errors, lines, package, default, skipped = json.loads(text)
+    return FileFacts(
+        language=lang,
+        definitions=tuple(
+            Definition(q, k, s, e, p, tuple(b), t, sn) for q, k, s, e, p, b, t, sn in defs
+        ),
+        imports=tuple(
+            Import(line, mod, tuple((n, a) for n, a in names), alias, level, kind, tc, de)
+            for line, mod, names, alias, level, kind, tc, de in imports
+        ),
+        references=tuple(Reference(*r) for r in refs),
+        parse_errors=errors,
+        lines=lines,
+        package=package,
+        default_export=default,
+        skipped=skipped,
+    )

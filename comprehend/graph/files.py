@@ -1,0 +1,105 @@
+"""Which files the graph reads, at a revision or in the working tree, and why it skips the
+others (symlinks, submodules, excluded, too large; binary and invalid UTF-8 are found when
+the bytes are read)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+
+from comprehend.config import GraphConfig
+from comprehend.history.git import Repository, list_files, read_blobs, worktree_paths
+from comprehend.graph.languages import language_for
+
+# Files that place source files (module paths, crate names) without being parsed.
+MANIFESTS = ("go.mod", "Cargo.toml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    blob: str  # git blob sha of its content ("" for symlinks and submodules)
+    language: str | None  # None: not a language the graph reads
+    size: int
+    skipped: str  # "" when parsed; symlink | submodule | excluded | too-large (binary and
+    # invalid-utf8 are known only from the bytes, so facts carry those)
+
+
+@dataclass(frozen=True)
+class FileSet:
+    files: tuple[SourceFile, ...]
+    manifests: dict[str, str]  # go.mod / Cargo.toml path -> text
+    read: Callable[[list[str]], dict[str, bytes]]  # blob shas -> contents
+
+
+def blob_sha(data: bytes) -> str:
+    """The sha git gives these bytes as a blob, so worktree files share the cache with commits."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _classify(path: str, mode: str, size: int, config: GraphConfig) -> tuple[str | None, str]:
+    language = language_for(path, config.extensions)
+    if mode == "120000":
+        return language, "symlink"
+    if mode == "160000":
+        return language, "submodule"
+    if language is None:
+        return None, ""
+    if any(fnmatch(path, pattern) for pattern in config.exclude):
+        return language, "excluded"
+    if size > config.max_file_bytes:
+        return language, "too-large"
+    return language, ""
+
+
+def files_at(repo: Repository, rev: str, config: GraphConfig) -> FileSet:
+    files = []
+    manifest_blobs: dict[str, str] = {}
+    for tracked in list_files(repo, rev):
+        language, skipped = _classify(tracked.path, tracked.mode, tracked.size, config)
+        files.append(SourceFile(tracked.path, tracked.blob if tracked.mode != "160000" else "",
+                                language, tracked.size, skipped))
+        if tracked.path.rsplit("/", 1)[-1] in MANIFESTS and tracked.mode.startswith("100"):
+            manifest_blobs[tracked.path] = tracked.blob
+    texts = read_blobs(repo, sorted(set(manifest_blobs.values())))
+    manifests = {path: texts.get(blob, b"").decode("utf-8", "replace")
+                 for path, blob in manifest_blobs.items()}
+    return FileSet(tuple(files), manifests, lambda shas: read_blobs(repo, shas))
+
+
+def files_in_worktree(repo: Repository, config: GraphConfig) -> FileSet:
+    """Tracked files as they are on disk (edits included, deleted ones left out) and
+    untracked files that are not ignored. Contents are read once, here, to hash them."""
+    files = []
+    contents: dict[str, bytes] = {}
+    manifests: dict[str, str] = {}
+    for path in worktree_paths(repo):
+        full = repo.root / path
+        try:
+            stat = os.lstat(full)
+        except OSError:
+            continue  # tracked but deleted in the working tree
+        if os.path.islink(full):
+            mode = "120000"
+        elif os.path.isdir(full):
+            mode = "160000"  # a submodule (or a nested repository)
+        else:
+            mode = "100644"
+        language, skipped = _classify(path, mode, stat.st_size, config)
+        name = path.rsplit("/", 1)[-1]
+        blob = ""
+        if mode == "100644" and ((language and not skipped) or name in MANIFESTS):
+            try:
+                data = full.read_bytes()
+            except OSError:
+                continue
+            blob = blob_sha(data)
+            contents[blob] = data
+            if name in MANIFESTS:
+                manifests[path] = data.decode("utf-8", "replace")
+        files.append(SourceFile(path, blob, language, stat.st_size, skipped))
+    return FileSet(tuple(files), manifests,
+                   lambda shas: {sha: contents[sha] for sha in shas if sha in contents})

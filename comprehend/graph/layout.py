@@ -1,0 +1,64 @@
+"""Where files sit in a repository's module structure: the records the language modules
+(graph/lang/) produce when placing files, and the view of the whole repository they
+resolve imports against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module or package node: a source file, or a folder that is a package."""
+
+    id: str  # Python: dotted import name; JS/TS and Java files: the path; Go: path or import path
+    path: str  # repository-relative file or folder
+    language: str
+    kind: str  # module | package
+    ns: str  # prefix of its top-level symbols' ids: "pkg.mod.", "src/app.ts:", "crate::m::"
+    sep: str  # separator between nested names in symbol ids: "." or "::"
+    parent: str | None  # id of the package that contains it
+
+
+@dataclass
+class Placement:
+    modules: dict[str, Module] = field(default_factory=dict)  # file path -> its module
+    packages: dict[str, Module] = field(default_factory=dict)  # id -> folder package
+
+
+class Binding(NamedTuple):
+    """A name an import makes visible in a module: `target` (a node id) or, when `attr`
+    is set, the attribute `attr` (dotted) of that target, looked up once all is known."""
+
+    name: str  # "*" for a wildcard import
+    target: str
+    attr: str | None
+
+
+def external_id(name: str) -> str:
+    return f"external:{name}"
+
+
+class World:
+    """Every module and package of the repository, for resolving imports across files."""
+
+    def __init__(self, placements: list[Placement], package_names: dict[str, str]) -> None:
+        self.by_id: dict[str, Module] = {}
+        self.by_path: dict[str, Module] = {}
+        for placement in placements:
+            for module in placement.packages.values():
+                self.by_id.setdefault(module.id, module)
+            for module in placement.modules.values():
+                self.by_path[module.path] = module
+                self.by_id[module.id] = module
+        # Go: import path -> the name its files declare (`package x`)
+        self.package_names = package_names
+        self.symbols: set[str] = set()
+        self.symbol_module: dict[str, str] = {}  # symbol id -> id of the module defining it
+
+    def is_module(self, node_id: str) -> bool:
+        return node_id in self.by_id
+
+    def module_at(self, path: str) -> Module | None:
+        return self.by_path.get(path)

@@ -1,0 +1,4 @@
+(package_clause
+  (package_identifier) @package)
+
+(import_spec) @import

@@ -1,0 +1,2 @@
+(argument_list
+  [(identifier) (selector_expression)] @reference)

@@ -1,0 +1,4 @@
+(package_declaration
+  [(identifier) (scoped_identifier)] @package)
+
+(import_declaration) @import

@@ -1,0 +1,2 @@
+(argument_list
+  [(identifier) (field_access)] @reference)

@@ -1,0 +1,3 @@
+(import_statement) @import
+
+(import_from_statement) @import

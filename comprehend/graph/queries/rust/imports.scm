@@ -1,0 +1,5 @@
+(use_declaration) @import
+
+(mod_item
+  name: (identifier)
+  !body) @import

@@ -1,0 +1,234 @@
+"""Line attribution: each line's origin commit from one streamed `git blame --incremental
+-M -C` per file (moves and copies followed, .git-blame-ignore-revs honored), mapped to the
+commit's class. Sidecar line ranges (git-ai, Agent Trace) win over the commit's class;
+lines a shallow clone cut off from their history are unknown. Cached in the store by
+(file, blob, rev)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from comprehend.config import Config
+from comprehend.errors import RepositoryError
+from comprehend.history.git import (
+    Repository,
+    blame_incremental,
+    existing_commits,
+    paths_at,
+    read_blobs,
+    resolve_ref,
+    update_commit_graph,
+)
+from comprehend.history.ledger import Context, record_history
+from comprehend.store.connection import Store
+from comprehend.store.history import CachedRange, commit_classes, load_lines, save_lines
+
+
+@dataclass(frozen=True)
+class LineAttribution:
+    line: int  # 1-based, in the file at the blamed revision
+    commit: str  # origin commit
+    cls: str  # ai | bot | human | unknown
+    tool: str | None
+    source: str = "commit"  # what decided cls: commit, git-ai, agent-trace, shallow
+
+
+@dataclass(frozen=True)
+class BlameGroup:
+    """A run of lines that came from one commit, as `git blame --incremental` reports it."""
+
+    commit: str
+    orig_line: int  # first line's number in the origin commit's version of the file
+    final_line: int  # first line's number at the blamed revision
+    count: int
+    orig_path: str  # the file's path in the origin commit (differs after a rename or copy)
+    boundary: bool = False  # older than the blamed range (only when blaming a range)
+
+
+def attribute_lines(repo: Repository, config: Config, store: Store, path: str,
+                    rev: str = "HEAD") -> list[LineAttribution]:
+    """Every line of `path` at `rev`, with its origin commit, class and tool."""
+    return attribute_files(repo, config, store, [path], rev)[path]
+
+
+def attribute_files(
+    repo: Repository, config: Config, store: Store, paths: Sequence[str], rev: str = "HEAD",
+    *, progress: Callable[[int, int], None] | None = None, context: Context | None = None,
+) -> dict[str, list[LineAttribution]]:
+    """Line attribution of many files at `rev`; blames run in parallel processes and
+    files already cached for this revision are not blamed again."""
+    context = context or record_history(repo, config, store, rev)
+    tracked = paths_at(repo, context.rev, list(paths))
+    for path in paths:
+        if path not in tracked:
+            raise RepositoryError(
+                f"{path}: not a file in {rev} ({context.rev[:12]}); pass a path tracked at that revision"
+            )
+    result: dict[str, list[LineAttribution]] = {}
+    todo: list[str] = []
+    for path in paths:
+        if tracked[path].size == 0:
+            result[path] = []
+            continue
+        cached = load_lines(store, path, tracked[path].blob, context.rev)
+        if cached is None:
+            todo.append(path)
+        else:
+            result[path] = _expand(cached)
+    if todo:
+        update_commit_graph(repo)
+        blamed = _blame_many(repo, config, context.rev, todo, progress=progress)
+        classes = commit_classes(store, (g.commit for groups in blamed.values() for g in groups))
+        fresh: dict[str, tuple[str, list[CachedRange]]] = {}
+        for path, groups in blamed.items():
+            ranges = _attribute(groups, classes, context)
+            fresh[path] = (tracked[path].blob, ranges)
+            result[path] = _expand(ranges)
+        save_lines(store, context.rev, fresh)
+    return {path: result[path] for path in paths}
+
+
+def attribute_change(
+    repo: Repository, config: Config, store: Store, base: str, head: str, paths: Sequence[str],
+) -> dict[str, list[LineAttribution]]:
+    """The lines of `paths` at `head` written by commits in base..head (a change's own
+    lines), with their class and tool; lines older than `base` are left out. Blame walks
+    only the range, so this stays fast on long histories. Not cached."""
+    context = record_history(repo, config, store, head, option="--head")
+    since = resolve_ref(repo, base, option="--base")
+    tracked = paths_at(repo, context.rev, list(paths))
+    present = [p for p in paths if p in tracked and tracked[p].size > 0]
+    blamed = _blame_many(repo, config, context.rev, present, since=since)
+    classes = commit_classes(store, (g.commit for groups in blamed.values() for g in groups))
+    result: dict[str, list[LineAttribution]] = {p: [] for p in paths}
+    for path, groups in blamed.items():
+        inside = [g for g in groups if not g.boundary]
+        result[path] = _expand(_attribute(inside, classes, context))
+    return result
+
+
+def _blame_many(repo: Repository, config: Config, rev: str, paths: Sequence[str], *,
+                since: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> dict[str, list[BlameGroup]]:
+    """One `git blame --incremental` per file, several at a time (each is one process)."""
+    if not paths:
+        return {}
+    ignore = ignore_revs(repo, config, rev)
+    workers = config.attribution.workers or os.cpu_count() or 1
+    blamed: dict[str, list[BlameGroup]] = {}
+    with ThreadPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+        outputs = pool.map(lambda p: blame_incremental(repo, rev, p, ignore, since=since), paths)
+        for done, (path, output) in enumerate(zip(paths, outputs, strict=True), start=1):
+            blamed[path] = parse_incremental(output)
+            if progress:
+                progress(done, len(paths))
+    return blamed
+
+
+def ignore_revs(repo: Repository, config: Config, rev: str) -> list[str]:
+    """The commits listed in the ignore-revs file of `rev`'s tree that exist here (a
+    shallow clone may lack some; git blame refuses unknown ones)."""
+    name = config.attribution.ignore_revs_file
+    if not name:
+        return []
+    found = paths_at(repo, rev, [name])
+    if name not in found:
+        return []
+    text = read_blobs(repo, [found[name].blob]).get(found[name].blob, b"").decode("utf-8", "replace")
+    wanted = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            wanted.append(entry)
+    return sorted(set(existing_commits(repo, wanted).values()))
+
+
+def parse_incremental(output: bytes) -> list[BlameGroup]:
+    """Groups from `git blame --incremental` porcelain: a header `sha orig final count`,
+    commit details the first time a commit appears (`boundary` among them for a commit
+    outside a blamed range), and a closing `filename` line."""
+    groups: list[BlameGroup] = []
+    boundary: set[str] = set()
+    header: list[str] | None = None
+    for raw in output.split(b"\n"):
+        if not raw:
+            continue
+        line = raw.decode("utf-8", "surrogateescape")
+        if header is None:
+            header = line.split()
+        elif line == "boundary":
+            boundary.add(header[0])
+        elif line.startswith("filename "):
+            sha, orig, final, count = header[0], int(header[1]), int(header[2]), int(header[3])
+            groups.append(BlameGroup(sha, orig, final, count, _unquote(line[9:]), sha in boundary))
+            header = None
+    groups.sort(key=lambda g: g.final_line)
+    return groups
+
+
+def _unquote(name: str) -> str:
+    """git C-quotes paths with control characters, quotes or backslashes."""
+    if not (len(name) >= 2 and name[0] == name[-1] == '"'):
+        return name
+    out = bytearray()
+    body = name[1:-1].encode("utf-8", "surrogateescape")
+    i = 0
+    simple = {ord("n"): b"\n", ord("t"): b"\t", ord('"'): b'"', ord("\\"): b"\\",
+              ord("a"): b"\a", ord("b"): b"\b", ord("f"): b"\f", ord("r"): b"\r", ord("v"): b"\v"}
+    while i < len(body):
+        c = body[i]
+        if c == ord("\\") and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt in simple:
+                out += simple[nxt]
+                i += 2
+                continue
+            if chr(nxt) in "0123" and i + 3 < len(body) + 1:
+                out.append(int(body[i + 1:i + 4], 8))
+                i += 4
+                continue
+        out.append(c)
+        i += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _attribute(groups: list[BlameGroup], classes: dict, context: Context) -> list[CachedRange]:
+    """Each line's class: sidecar ranges first, then a shallow cut, then the commit's class.
+    Consecutive lines with the same answer are merged into one range."""
+    ranges: list[CachedRange] = []
+    for g in groups:
+        known = classes.get(g.commit)
+        if known is None:
+            commit_cls, commit_tool = "unknown", None
+        elif known.cls_without_sidecars:
+            commit_cls, commit_tool = known.cls_without_sidecars, None
+        else:
+            commit_cls, commit_tool = known.cls, known.tool
+        for i in range(g.count):
+            final = g.final_line + i
+            side = context.sidecars.line(g.commit, g.orig_path, g.orig_line + i)
+            if side is not None:
+                line_range, source = side
+                cls, tool = line_range.cls, line_range.tool
+            elif g.commit in context.shallow:
+                cls, tool, source = "unknown", None, "shallow"
+            else:
+                cls, tool, source = commit_cls, commit_tool, "commit"
+            last = ranges[-1] if ranges else None
+            if (last and last.end == final - 1 and last.commit == g.commit and last.cls == cls
+                    and last.tool == tool and last.source == source):
+                ranges[-1] = CachedRange(last.start, final, g.commit, cls, tool, source)
+            else:
+                ranges.append(CachedRange(final, final, g.commit, cls, tool, source))
+    return ranges
+
+
+def _expand(ranges: Sequence[CachedRange]) -> list[LineAttribution]:
+    return [
+        LineAttribution(line=n, commit=r.commit, cls=r.cls, tool=r.tool, source=r.source)
+        for r in ranges
+        for n in range(r.start, r.end + 1)
+    ]

@@ -1,0 +1,11 @@
+"""`--format json`: {"verdict", "findings": [...], "run": {...}}, the input of `merge`."""
+
+from __future__ import annotations
+
+import json
+
+from comprehend.adversary.review import CheckResult
+
+
+def render(result: CheckResult) -> str:
+    return json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,136 @@
+"""Reads and writes of attribution facts: classified commits, cached line ranges, and the
+bookkeeping (fingerprint, classified tips) that says what is still valid."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from comprehend.history.attribution import CommitAttribution, Signal
+from comprehend.store.connection import Store
+
+FINGERPRINT_KEY = "attribution.fingerprint"
+TIPS_KEY = "attribution.tips"
+
+
+@dataclass(frozen=True)
+class CachedRange:
+    start: int
+    end: int
+    commit: str
+    cls: str
+    tool: str | None
+    source: str
+
+
+def get_meta(store: Store, key: str) -> str | None:
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def fingerprint_and_tips(store: Store) -> tuple[str | None, list[str]]:
+    tips = get_meta(store, TIPS_KEY)
+    return get_meta(store, FINGERPRINT_KEY), json.loads(tips) if tips else []
+
+
+def reset_attribution(store: Store, fingerprint: str) -> None:
+    """Forget every classification and cached line: the rules that made them changed."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM commits")
+        conn.execute("DELETE FROM lines")
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (FINGERPRINT_KEY, fingerprint))
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (TIPS_KEY, "[]"))
+
+
+def save_commits(store: Store, commits: Sequence[CommitAttribution], tips: list[str]) -> None:
+    rows = [
+        (c.sha, c.author, c.email, c.committer, c.committer_email, c.committed_at, c.subject,
+         c.cls, c.tool, c.model, c.confidence,
+         json.dumps([[s.kind, s.where, s.text] for s in c.signals], ensure_ascii=False)
+         if c.signals else "[]",
+         int(c.mixed), c.cls_without_sidecars)
+        for c in commits
+    ]
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO commits (sha, author, email, committer, committer_email, "
+            "committed_at, subject, class, tool, model, confidence, signals, mixed, "
+            "cls_without_sidecars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (TIPS_KEY, json.dumps(tips)))
+
+
+_COLUMNS = ("sha, author, email, committer, committer_email, committed_at, subject, class, "
+            "tool, model, confidence, signals, mixed, cls_without_sidecars")
+
+
+def _attribution(row: tuple) -> CommitAttribution:
+    return CommitAttribution(
+        sha=row[0], author=row[1], email=row[2], committer=row[3], committer_email=row[4],
+        committed_at=row[5], subject=row[6], cls=row[7], tool=row[8], model=row[9],
+        confidence=row[10], signals=tuple(Signal(*s) for s in json.loads(row[11])),
+        mixed=bool(row[12]), cls_without_sidecars=row[13],
+    )
+
+
+def load_commits(store: Store, shas: Iterable[str]) -> dict[str, CommitAttribution]:
+    wanted = list(dict.fromkeys(shas))
+    found: dict[str, CommitAttribution] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.conn.execute(f"SELECT {_COLUMNS} FROM commits WHERE sha IN ({marks})", chunk):
+            found[row[0]] = _attribution(row)
+    return found
+
+
+@dataclass(frozen=True)
+class CommitClass:
+    cls: str
+    tool: str | None
+    mixed: bool
+    author: str
+    email: str
+    cls_without_sidecars: str | None
+
+
+def commit_classes(store: Store, shas: Iterable[str] | None = None) -> dict[str, CommitClass]:
+    """The class of the given commits (all when None), without their evidence."""
+    query = "SELECT sha, class, tool, mixed, author, email, cls_without_sidecars FROM commits"
+    if shas is None:
+        rows = store.conn.execute(query).fetchall()
+    else:
+        wanted = list(dict.fromkeys(shas))
+        rows = []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            rows += store.conn.execute(f"{query} WHERE sha IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+    return {row[0]: CommitClass(row[1], row[2], bool(row[3]), row[4], row[5], row[6]) for row in rows}
+
+
+def load_lines(store: Store, path: str, blob: str, rev: str) -> list[CachedRange] | None:
+    """The cached line ranges of `path` (content `blob`) as of `rev`, or None if not cached."""
+    rows = store.conn.execute(
+        'SELECT start, "end", "commit", class, tool, source FROM lines '
+        "WHERE file = ? AND blob_sha = ? AND rev = ? ORDER BY start",
+        (path, blob, rev),
+    ).fetchall()
+    return [CachedRange(*row) for row in rows] or None
+
+
+def save_lines(store: Store, rev: str, files: dict[str, tuple[str, Sequence[CachedRange]]]) -> None:
+    """Cache each file's ranges (path -> (blob, ranges)) as of `rev`, replacing those cached
+    for any other revision of that file: the cache holds the latest answer per file, so it
+    does not grow with every commit."""
+    with store.transaction() as conn:
+        for path, (blob, ranges) in files.items():
+            conn.execute("DELETE FROM lines WHERE file = ?", (path,))
+            conn.executemany(
+                'INSERT INTO lines (file, blob_sha, rev, start, "end", "commit", class, tool, source) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(path, blob, rev, r.start, r.end, r.commit, r.cls, r.tool, r.source) for r in ranges],
+            )

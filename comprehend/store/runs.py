@@ -1,0 +1,68 @@
+"""The audit trail: every `comprehend check` run and its findings, with who ran it, on
+which base and head, and the hashes of the configuration and policy that decided it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from comprehend.adversary.findings import Finding
+from comprehend.store.connection import Store
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    kind: str  # check | review | quiz
+    started_at: str  # ISO 8601, UTC
+    finished_at: str
+    who: str | None
+    base: str | None
+    head: str | None  # None: the working tree
+    policy_hash: str
+    config_hash: str
+    verdict: str
+    summary: dict[str, Any]
+
+
+def record_run(store: Store, run: RunRecord, findings: list[Finding]) -> int:
+    """Write the run and its findings in one transaction; returns the run id."""
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO runs (kind, started_at, finished_at, who, base, head, policy_hash, "
+            "config_hash, verdict, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run.kind, run.started_at, run.finished_at, run.who, run.base, run.head,
+             run.policy_hash, run.config_hash, run.verdict, json.dumps(run.summary, sort_keys=True)),
+        )
+        run_id = int(cursor.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO findings (run, rule, severity, confidence, file, start_line, end_line, "
+            "title, evidence, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, f.rule, f.severity, f.confidence, f.file, f.start_line, f.end_line, f.title,
+              json.dumps(f.evidence, sort_keys=True), f.fingerprint) for f in findings],
+        )
+    return run_id
+
+
+def recent_runs(store: Store, kind: str = "check", limit: int = 20) -> list[dict[str, Any]]:
+    rows = store.conn.execute(
+        "SELECT id, kind, started_at, finished_at, who, base, head, policy_hash, config_hash, "
+        "verdict, summary FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?", (kind, limit))
+    names = [d[0] for d in rows.description]
+    result = []
+    for row in rows.fetchall():
+        item = dict(zip(names, row, strict=True))
+        item["summary"] = json.loads(item["summary"] or "{}")
+        result.append(item)
+    return result
+
+
+def run_findings(store: Store, run_id: int) -> list[Finding]:
+    rows = store.conn.execute(
+        "SELECT rule, severity, confidence, file, start_line, end_line, title, evidence, "
+        "fingerprint FROM findings WHERE run = ? ORDER BY rowid", (run_id,))
+    return [
+        Finding(rule=r[0], severity=r[1], confidence=r[2], file=r[3], start_line=r[4],
+                end_line=r[5], title=r[6], evidence=json.loads(r[7]), fingerprint=r[8])
+        for r in rows.fetchall()
+    ]

@@ -1,0 +1,150 @@
+"""Line attribution with git blame: renames, .git-blame-ignore-revs, shallow clones, the cache
+in the store and its invalidation."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from comprehend.config import AttributionConfig, Config, IdentityRule
+from comprehend.errors import RepositoryError
+from comprehend.history.blame import attribute_files, attribute_lines, parse_incremental
+from comprehend.history.git import blame_incremental, open_repository
+from comprehend.history.ledger import record_history
+from comprehend.store import open_store
+from gitrepo import BASE_ENV, GitRepo
+
+CLAUDE = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
+
+
+def classes(lines) -> list[tuple[int, str, str | None]]:
+    return [(a.line, a.cls, a.tool) for a in lines]
+
+
+def test_blame_follows_a_rename_to_the_ai_commit(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("calc.py", "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n")
+    ai = repo.commit("Add calc" + CLAUDE)
+    repo.git("mv", "calc.py", "arith.py")
+    repo.write("arith.py", "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return b - a\n")
+    human = repo.commit("Move calc to arith and fix sub\n")
+    with open_store(tmp_path / "store.db") as store:
+        lines = attribute_lines(open_repository(repo.path), Config(), store, "arith.py")
+    assert [(a.commit, a.cls, a.tool) for a in lines] == [
+        (ai, "ai", "claude-code"), (ai, "ai", "claude-code"), (ai, "ai", "claude-code"),
+        (ai, "ai", "claude-code"), (ai, "ai", "claude-code"), (human, "human", None),
+    ]
+
+
+def test_ignore_revs_file_sends_a_reformat_back_to_the_ai_commit(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("app.py", "x = 1\ny = 2\nz = 3\n")
+    ai = repo.commit("Add app" + CLAUDE, author="Sam", email="sam@example.com")
+    repo.write("app.py", "x  =  1\ny  =  2\nz = 3\n")
+    reformat = repo.commit("Reformat\n")
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "store.db") as store:
+        before = attribute_lines(opened, Config(), store, "app.py")
+        repo.write(".git-blame-ignore-revs", f"# formatting\n{reformat}\n{'f' * 40}\n")
+        repo.commit("Ignore the reformat in blame\n")
+        after = attribute_lines(open_repository(repo.path), Config(), store, "app.py")
+    assert [a.commit for a in before] == [reformat, reformat, ai]
+    assert classes(before) == [(1, "human", None), (2, "human", None), (3, "ai", "claude-code")]
+    # The unknown sha in the file is skipped (git blame would refuse it).
+    assert [a.commit for a in after] == [ai, ai, ai]
+    assert classes(after) == [(1, "ai", "claude-code"), (2, "ai", "claude-code"), (3, "ai", "claude-code")]
+
+
+def test_shallow_clone_lines_beyond_the_cut_are_unknown(tmp_path: Path) -> None:
+    origin = GitRepo.create(tmp_path / "origin")
+    origin.write("lib.py", "a = 1\nb = 2\n")
+    origin.commit("Add lib" + CLAUDE)
+    origin.write("lib.py", "a = 1\nb = 2\nc = 3\n")
+    origin.commit("Add c\n")
+    origin.write("lib.py", "a = 1\nb = 2\nc = 3\nd = 4\n")
+    tip = origin.commit("Add d\n\nCo-authored-by: Codex <noreply@openai.com>\n")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{origin.path}", str(clone)],
+                   check=True, env={**BASE_ENV, "PATH": "/usr/bin:/bin"}, capture_output=True)
+    opened = open_repository(clone)
+    assert opened.shallow is True
+    with open_store(tmp_path / "store.db") as store:
+        lines = attribute_lines(opened, Config(), store, "lib.py")
+    assert [(a.cls, a.tool, a.source) for a in lines] == [
+        ("unknown", None, "shallow"), ("unknown", None, "shallow"), ("unknown", None, "shallow"),
+        ("ai", "codex", "commit"),
+    ]
+    assert lines[3].commit == tip
+
+
+def test_cache_is_read_by_file_blob_and_rev(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "a = 1\n")
+    repo.commit("Add a" + CLAUDE)
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "store.db") as store:
+        first = attribute_lines(opened, Config(), store, "a.py")
+        rows = store.conn.execute('SELECT file, rev, start, "end", class, tool, source FROM lines').fetchall()
+        assert rows == [("a.py", opened.head, 1, 1, "ai", "claude-code", "commit")]
+        # Prove the second answer comes from the cache: change the cached row, read it back.
+        with store.transaction() as conn:
+            conn.execute("UPDATE lines SET class = 'bot', tool = 'cached'")
+        second = attribute_lines(opened, Config(), store, "a.py")
+    assert classes(first) == [(1, "ai", "claude-code")]
+    assert classes(second) == [(1, "bot", "cached")]
+
+
+def test_changed_rules_reset_classifications_and_cached_lines(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "a = 1\n")
+    repo.commit("Add a\n", email="agent@corp.example")
+    opened = open_repository(repo.path)
+    ruled = Config(attribution=AttributionConfig(rules=(IdentityRule(email="agent@corp.example", tool="corp"),)))
+    with open_store(tmp_path / "store.db") as store:
+        plain = attribute_lines(opened, Config(), store, "a.py")
+        with_rule = attribute_lines(opened, ruled, store, "a.py")
+    assert classes(plain) == [(1, "human", None)]
+    assert classes(with_rule) == [(1, "ai", "corp")]
+
+
+def test_history_is_recorded_incrementally_from_known_tips(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    first = repo.commit("one\n")
+    with open_store(tmp_path / "store.db") as store:
+        record_history(open_repository(repo.path), Config(), store)
+        second = repo.commit("two\n\nMade-with: Cursor\n")
+        # Rewrite the stored class of the first commit: an incremental update must keep it.
+        with store.transaction() as conn:
+            conn.execute("UPDATE commits SET class = 'unknown' WHERE sha = ?", (first,))
+        record_history(open_repository(repo.path), Config(), store)
+        stored = dict(store.conn.execute("SELECT sha, class FROM commits").fetchall())
+        tips = store.conn.execute("SELECT value FROM meta WHERE key = 'attribution.tips'").fetchone()[0]
+    assert stored == {first: "unknown", second: "ai"}
+    assert tips == f'["{second}", "{first}"]'
+
+
+def test_attribute_files_blames_many_files_and_names_a_missing_one(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "a = 1\nb = 2\n")
+    repo.write("b.py", "c = 3\n")
+    repo.write("empty.py", "")
+    repo.commit("Add files\n")
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "store.db") as store:
+        result = attribute_files(opened, Config(), store, ["b.py", "a.py", "empty.py"])
+        assert {p: len(v) for p, v in result.items()} == {"b.py": 1, "a.py": 2, "empty.py": 0}
+        with pytest.raises(RepositoryError, match=r"^gone\.py: not a file in HEAD \([0-9a-f]{12}\); "
+                                                  r"pass a path tracked at that revision$"):
+            attribute_files(opened, Config(), store, ["a.py", "gone.py"])
+
+
+def test_quoted_path_in_blame_output_is_read_back(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    name = 'odd "name"\tü.py'
+    repo.write(name, "a = 1\n")
+    repo.commit("Add odd file\n")
+    opened = open_repository(repo.path)
+    (group,) = parse_incremental(blame_incremental(opened, "HEAD", name))
+    assert (group.orig_path, group.final_line, group.count) == (name, 1, 1)

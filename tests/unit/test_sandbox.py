@@ -1,0 +1,147 @@
+"""The sandbox (comprehend/adversary/sandbox.py): isolated copies built from git objects or
+the working tree, outside the repository, and test processes that cannot outlive it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+from mutation_repos import tree_bytes
+
+from comprehend.adversary.sandbox import PREFIX, Sandbox, remove_stale_sandboxes
+from comprehend.history.git import open_repository
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> GitRepo:
+    repo = GitRepo.create(tmp_path / "r")
+    repo.write("pkg/__init__.py", "")
+    repo.write("pkg/m.py", "X = 1\n")
+    repo.write("run.sh", "#!/bin/sh\necho hi\n")
+    (repo.path / "run.sh").chmod(0o755)
+    os.symlink("pkg/m.py", repo.path / "link.py")
+    repo.write(".gitignore", "ignored.txt\n")
+    repo.commit("base")
+    return repo
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): (p.readlink().as_posix().encode() if p.is_symlink() else p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file() or p.is_symlink()}
+
+
+def test_a_revision_copy_has_exactly_the_commits_files(committed: GitRepo) -> None:
+    committed.write("pkg/m.py", "X = 2  # uncommitted\n")
+    committed.write("ignored.txt", "local\n")
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        assert files_of(copy) == {
+            ".gitignore": b"ignored.txt\n",
+            "link.py": b"pkg/m.py",
+            "pkg/__init__.py": b"",
+            "pkg/m.py": b"X = 1\n",
+            "run.sh": b"#!/bin/sh\necho hi\n",
+        }
+        assert os.access(copy / "run.sh", os.X_OK) is True
+        assert (copy / "link.py").is_symlink() is True
+        assert box.root.is_relative_to(committed.path) is False
+    assert box.root.exists() is False
+
+
+def test_a_working_tree_copy_has_edits_and_untracked_files_but_not_ignored_ones(committed: GitRepo) -> None:
+    committed.write("pkg/m.py", "X = 2\n")
+    committed.write("pkg/new.py", "Y = 3\n")
+    committed.write("ignored.txt", "local\n")
+    (committed.path / "run.sh").unlink()
+    repo = open_repository(committed.path)
+    with Sandbox(repo, None) as box:
+        copy = box.build()
+        assert files_of(copy) == {
+            ".gitignore": b"ignored.txt\n",
+            "link.py": b"pkg/m.py",
+            "pkg/__init__.py": b"",
+            "pkg/m.py": b"X = 2\n",
+            "pkg/new.py": b"Y = 3\n",
+        }
+
+
+def test_worker_copies_are_independent(committed: GitRepo) -> None:
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        box.build()
+        box.add_copies(3)
+        assert [c.name for c in box.copies] == ["w0", "w1", "w2"]
+        (box.copies[1] / "pkg/m.py").write_text("X = 99\n")
+        assert (box.copies[0] / "pkg/m.py").read_text() == "X = 1\n"
+        assert (box.copies[2] / "pkg/m.py").read_text() == "X = 1\n"
+
+
+def test_building_and_running_leave_the_repository_byte_identical(committed: GitRepo) -> None:
+    before = tree_bytes(committed.path)
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        script = "import pkg.m, pathlib; pathlib.Path('out.txt').write_text(str(pkg.m.X))"
+        result = box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=60)
+        assert (result.exit_code, (copy / "out.txt").read_text()) == (0, "1")
+    assert tree_bytes(committed.path) == before
+
+
+def test_test_processes_write_no_bytecode_and_cannot_find_the_users_repository(
+        committed: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_DIR", str(committed.path / ".git"))
+    monkeypatch.setenv("PYTHONPATH", str(committed.path / "pkg"))
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        env = box.env(copy)
+        assert "GIT_DIR" not in env
+        assert env["PYTHONDONTWRITEBYTECODE"] == "1"
+        assert env["PYTHONPYCACHEPREFIX"] == str(box.pycache)
+        assert env["PYTHONPATH"].split(os.pathsep) == [str(box.probe_dir), str(copy), str(copy / "pkg")]
+        box.run([sys.executable, "-c", "import pkg.m"], copy, env, timeout=60)
+        assert sorted(p.name for p in copy.rglob("__pycache__")) == []
+
+
+def test_a_run_past_its_timeout_is_killed_with_its_children(committed: GitRepo) -> None:
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        # The child writes its pid, then a grandchild that would outlive a plain kill waits.
+        script = ("import subprocess, sys, pathlib;"
+                  "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
+                  "pathlib.Path('grandchild').write_text(str(p.pid)); p.wait()")
+        result = box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=1.5)
+        assert result.timed_out is True
+        assert result.seconds < 30
+        grandchild = int((copy / "grandchild").read_text())
+        assert running(grandchild) is False
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped (Linux /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(") ", 1)[1][0] != "Z"
+
+
+def test_sandboxes_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    base = Path(tempfile.gettempdir())
+    dead = base / f"{PREFIX}999999999-test"  # no such pid
+    mine = base / f"{PREFIX}{os.getpid()}-test"
+    dead.mkdir()
+    mine.mkdir()
+    try:
+        remove_stale_sandboxes()
+        assert (dead.exists(), mine.exists()) == (False, True)
+    finally:
+        for folder in (dead, mine):
+            if folder.exists():
+                folder.rmdir()

@@ -1,0 +1,341 @@
+"""test-cannot-fail and skipped-test: positive and negative cases, on parsed test sources and
+on real changes between commits."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from adversary_helpers import two_commits
+
+from comprehend.adversary.pytests import find_tests, load_smell_policy, parse
+from comprehend.adversary.smells import find_smells, skips_of, smells_of
+
+POLICY, _ = load_smell_policy(None)
+
+
+def smells(source: str) -> list[tuple[str, int]]:
+    """(reason code, line) for every smell of every test in `source`."""
+    tree = parse(textwrap.dedent(source))
+    found = []
+    for fn in find_tests(tree, POLICY):
+        found += [(s.code, s.line) for s in smells_of(fn, POLICY)]
+        found += [(s.code, s.line) for s in skips_of(fn, POLICY)]
+    return found
+
+
+CANNOT_FAIL = {
+    "no-assertion": ("""
+        def test_runs():
+            compute(1)
+        """, [("no-assertion", 2)]),
+    "truthiness": ("""
+        def test_truthy():
+            result = compute(2)
+            assert result
+            assert result is not None
+            assert isinstance(result, int)
+        """, [("truthiness", 4)]),
+    "len-only": ("""
+        def test_len():
+            items = load()
+            assert len(items) > 0
+        """, [("truthiness", 4)]),
+    "constant": ("""
+        def test_constant():
+            compute(1)
+            assert True
+        """, [("constant", 4)]),
+    "two-constants": ("""
+        def test_literal_compare():
+            compute(1)
+            assert 1 == 1
+        """, [("constant", 4)]),
+    "self-compare": ("""
+        def test_self():
+            value = compute(1)
+            assert value == value
+        """, [("self-compare", 4)]),
+    "tuple": ("""
+        def test_tuple():
+            assert (compute(1) == 2, "compute doubles")
+        """, [("tuple", 3)]),
+    "swallowed": ("""
+        def test_swallow():
+            try:
+                assert compute(1) == 2
+            except AssertionError:
+                pass
+        """, [("swallowed", 5)]),
+    "swallowed-bare": ("""
+        def test_swallow_bare():
+            try:
+                assert compute(1) == 2
+            except:
+                print("ignored")
+        """, [("swallowed", 5)]),
+    "broad-raises": ("""
+        import pytest
+        def test_raises():
+            with pytest.raises(Exception):
+                compute(None)
+        """, [("broad-raises", 4)]),
+    "unittest-broad-raises": ("""
+        class TestThing(unittest.TestCase):
+            def test_raises(self):
+                with self.assertRaises(Exception):
+                    compute(None)
+        """, [("broad-raises", 4)]),
+    "loop-only": ("""
+        def test_loop():
+            for item in compute_all():
+                assert item.total == 3
+        """, [("unreachable", 4)]),
+    "branch-only": ("""
+        def test_branch():
+            result = compute(1)
+            if result is not None:
+                assert result == 2
+        """, [("unreachable", 5)]),
+    "sleep": ("""
+        import time
+        def test_sleep():
+            start()
+            time.sleep(0.5)
+            assert status() == "done"
+        """, [("sleep", 5)]),
+    "mock-restated": ("""
+        from unittest.mock import Mock
+        def test_mock():
+            client = Mock()
+            client.fetch.return_value = 5
+            fetch = Mock(return_value=5)
+            assert fetch() == 5
+        """, [("mock-restated", 7)]),
+    "mock-result-variable": ("""
+        from unittest.mock import MagicMock
+        def test_mock_var():
+            api = MagicMock(return_value={"ok": True})
+            answer = api("x")
+            assert answer == {"ok": True}
+        """, [("mock-restated", 6)]),
+}
+
+
+@pytest.mark.parametrize("name", list(CANNOT_FAIL))
+def test_each_cannot_fail_smell_is_found_at_its_line(name: str) -> None:
+    source, expected = CANNOT_FAIL[name]
+    assert smells(source) == expected
+
+
+CAN_FAIL = {
+    "exact-value": """
+        def test_exact():
+            assert compute(2) == 4
+        """,
+    "literal-loop": """
+        def test_literal_loop():
+            for value, doubled in [(1, 2), (2, 4)]:
+                assert compute(value) == doubled
+        """,
+    "if-else-both-assert": """
+        def test_both_branches():
+            result = compute(1)
+            if result > 0:
+                assert result == 2
+            else:
+                assert result == -2
+        """,
+    "raises-with-specific-error": """
+        import pytest
+        def test_raises_value_error():
+            with pytest.raises(ValueError, match="negative"):
+                compute(-1)
+        """,
+    "broad-raises-with-match": """
+        import pytest
+        def test_broad_with_match():
+            with pytest.raises(Exception, match="negative"):
+                compute(-1)
+        """,
+    "asserting-helper": """
+        def check_doubles(value):
+            assert compute(value) == value * 2
+
+        def test_uses_helper():
+            check_doubles(3)
+        """,
+    "mock-call-checked": """
+        from unittest.mock import Mock
+        def test_calls_client():
+            client = Mock()
+            client.fetch.return_value = 5
+            assert total(client) == 10
+            client.fetch.assert_called_once_with("a")
+        """,
+    "falsy-is-a-value": """
+        def test_no_errors():
+            errors = validate({"name": "x"})
+            assert not errors
+        """,
+    "predicate-method": """
+        def test_file_written(tmp_path):
+            write_report(tmp_path)
+            assert (tmp_path / "report.txt").is_file()
+        """,
+    "unittest-equal": """
+        class TestMath(unittest.TestCase):
+            def test_add(self):
+                self.assertEqual(add(2, 2), 4)
+        """,
+    "try-reraises": """
+        def test_reraises():
+            try:
+                assert compute(1) == 2
+            except AssertionError:
+                dump_state()
+                raise
+        """,
+    "skipif-with-reason": """
+        import sys, pytest
+        @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+        def test_signals():
+            assert send_signal() == 0
+        """,
+    "strict-xfail": """
+        import pytest
+        @pytest.mark.xfail(strict=True, reason="known bug #12")
+        def test_known_bug():
+            assert compute(3) == 6
+        """,
+}
+
+
+@pytest.mark.parametrize("name", list(CAN_FAIL))
+def test_tests_that_can_fail_have_no_smell(name: str) -> None:
+    assert smells(CAN_FAIL[name]) == []
+
+
+def test_skips_and_non_strict_xfail_are_reported() -> None:
+    source = """
+        import pytest, unittest
+        @pytest.mark.skip
+        def test_skipped():
+            assert compute(1) == 2
+
+        @pytest.mark.skip(reason="flaky on CI")
+        def test_skipped_with_reason():
+            assert compute(1) == 2
+
+        @pytest.mark.xfail
+        def test_expected_failure():
+            assert compute(1) == 2
+
+        def test_skips_itself():
+            pytest.skip()
+            assert compute(1) == 2
+        """
+    assert smells(source) == [("skip", 3), ("skip-reason", 7), ("xfail", 11), ("skip", 16)]
+
+
+def test_no_assertion_is_the_only_reason_given_for_an_empty_test() -> None:
+    assert smells("""
+        import time
+        def test_nothing():
+            time.sleep(1)
+        """) == [("no-assertion", 3)]
+
+
+BEFORE = {
+    "calc.py": "def double(x):\n    return x * 2\n",
+    "tests/test_calc.py": textwrap.dedent("""\
+        from calc import double
+
+
+        def test_double():
+            assert double(2) == 4
+        """),
+}
+
+
+def test_only_tests_the_change_touches_are_reviewed(repo) -> None:
+    after = {"tests/test_calc.py": BEFORE["tests/test_calc.py"] + textwrap.dedent("""\
+
+
+        def test_triple():
+            triple(3)
+        """)}
+    change, sources = two_commits(repo, BEFORE, after)
+    findings = find_smells(change, sources, POLICY)
+    assert [(f.rule, f.file, f.start_line, f.evidence["test"]) for f in findings] == [
+        ("test-cannot-fail", "tests/test_calc.py", 8, "test_triple")]
+    (finding,) = findings
+    assert finding.severity == "high"
+    assert finding.title == "test_triple cannot fail: no assertion"
+    assert finding.evidence["rerun"] == "python -m pytest 'tests/test_calc.py::test_triple'"
+    assert finding.evidence["code"] == "def test_triple():\n    triple(3)"
+
+
+def test_non_test_files_are_not_read_as_tests(repo) -> None:
+    after = {"calc.py": "def double(x):\n    return x * 2\n\n\ndef test_helper():\n    pass\n"}
+    change, sources = two_commits(repo, BEFORE, after)
+    assert find_smells(change, sources, POLICY) == []
+
+
+def test_fingerprint_survives_a_line_shift(repo) -> None:
+    weak = "\n\ndef test_weak():\n    result = double(3)\n    assert result\n"
+    first_change, first_sources = two_commits(
+        repo, BEFORE, {"tests/test_calc.py": BEFORE["tests/test_calc.py"] + weak})
+    (first,) = find_smells(first_change, first_sources, POLICY)
+    shifted = BEFORE["tests/test_calc.py"].replace("from calc import double\n",
+                                                   "import math\nfrom calc import double\n\n\n")
+    second_change, second_sources = two_commits(
+        repo, BEFORE, {"tests/test_calc.py": shifted + weak})
+    (second,) = find_smells(second_change, second_sources, POLICY)
+    assert (first.start_line, second.start_line) == (10, 13)
+    assert first.fingerprint == second.fingerprint
+    assert len(first.fingerprint) == 32
+
+
+def test_a_test_with_a_syntax_error_is_skipped_not_fatal(repo) -> None:
+    after = {"tests/test_calc.py": "def test_broken(:\n    pass\n"}
+    change, sources = two_commits(repo, BEFORE, after)
+    assert find_smells(change, sources, POLICY) == []
+
+
+def test_asserting_a_computed_value_is_truthiness_but_a_predicate_call_is_not() -> None:
+    assert smells("""
+        def test_value_call():
+            assert tax(10)
+
+        def test_predicate_calls(tmp_path):
+            assert (tmp_path / "out.txt").exists()
+            assert is_valid("x")
+            assert name.startswith("a")
+        """) == [("truthiness", 3)]
+
+
+def test_predicate_words_inside_a_name_make_it_a_check() -> None:
+    assert smells("""
+        def test_snapshot(snap_compare):
+            assert snap_compare(app)
+
+        def test_camel():
+            assert pathExists("x")
+
+        def test_count():
+            assert count_items([1])
+        """) == [("truthiness", 9)]
+
+
+def test_unittest_assert_true_is_read_like_an_assert_statement() -> None:
+    assert smells("""
+        class TestFiles(unittest.TestCase):
+            def test_written(self):
+                self.assertTrue(write(self.tmp).exists())
+                self.assertTrue(count(self.tmp) == 2)
+
+            def test_value_only(self):
+                result = compute()
+                self.assertTrue(result)
+        """) == [("truthiness", 9)]
