@@ -10,8 +10,10 @@ squash bodies with co-authors after `---------`, Signed-off-by). Then times:
 - our classification of the same range (`classify_commits`, one streamed git log);
 - recording it in a fresh store (`record_history`: classification + SQLite writes);
 - line attribution of a 20-file diff (the last commits until they touch 20 files): the
-  change's own lines (`attribute_change`, blame over the range), then the 20 files in
-  full (`attribute_files`), cold after comprehend's commit-graph is written, and cached.
+  change's own lines (`attribute_change`, blame over the range); the 20 files in full
+  (`attribute_files`) at the diff's base, cold after comprehend's commit-graph is written;
+  the same files at HEAD carried forward from that cache (blame over the range only);
+  and at HEAD again, cached.
 
 Wall and CPU time are both printed: on a shared machine wall time grows with the load,
 CPU time much less. Targets: classification <= 3x raw git log; the 20-file diff <= 2 s."""
@@ -224,11 +226,13 @@ def main() -> int:
             rows.append((f"attribute_change: 20-file diff ({base}..HEAD)", *change, None))
             graph = measure(lambda: update_commit_graph(repo), 1)
             rows.append(("commit-graph, first write (once per repository)", *graph, None))
+            cold = measure(lambda: attribute_files(repo, config, store, diff_files, base), 1)
+            rows.append((f"attribute_files: the 20 files in full at {base}, cold", *cold, None))
             full: dict = {}
-            cold = measure(lambda: full.update(attribute_files(repo, config, store, diff_files)), 1)
-            rows.append(("attribute_files: the 20 files in full, cold", *cold, None))
+            forward = measure(lambda: full.update(attribute_files(repo, config, store, diff_files)), 1)
+            rows.append(("attribute_files: the 20 files at HEAD, from the cache", *forward, None))
             warm = measure(lambda: attribute_files(repo, config, store, diff_files), 1)
-            rows.append(("attribute_files: the 20 files in full, cached", *warm, None))
+            rows.append(("attribute_files: the 20 files at HEAD, cached", *warm, None))
             classes = store.conn.execute("SELECT class, count(*) FROM commits GROUP BY class ORDER BY class").fetchall()
 
     print(f"{'step':<52}{'wall s':>8}{'cpu s':>8}{'wall ratio':>12}")
@@ -240,11 +244,12 @@ def main() -> int:
           f"{sum(len(v) for v in result.values())} of {sum(len(v) for v in full.values())} lines "
           f"of the 20 files come from the change")
     ok_ratio = ours[0] / raw[0] <= TARGET_RATIO
-    ok_blame = change[0] <= TARGET_BLAME_SECONDS
+    ok_blame = max(change[0], forward[0]) <= TARGET_BLAME_SECONDS
     print(f"target classify <= {TARGET_RATIO:.0f}x raw git log: {'meets' if ok_ratio else 'MISSES'} "
           f"({ours[0] / raw[0]:.2f}x wall)")
     print(f"target 20-file diff line attribution <= {TARGET_BLAME_SECONDS:.0f} s: "
-          f"{'meets' if ok_blame else 'MISSES'} ({change[0]:.2f} s)")
+          f"{'meets' if ok_blame else 'MISSES'} ({change[0]:.2f} s the change's lines, "
+          f"{forward[0]:.2f} s whole files from the base's cache)")
     return 0 if ok_ratio and ok_blame else 1
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+from gitrepo import BASE_ENV, GitRepo
+
 from comprehend.config import load_config
 from comprehend.graph.build import CodeGraph, build_graph
 from comprehend.history.git import open_repository
 from comprehend.store import open_store
-import pytest
-
-from gitrepo import BASE_ENV, GitRepo
 
 
 def built_graph(tmp_path_factory, files: dict[str, str | bytes]) -> CodeGraph:

@@ -378,7 +378,7 @@ class _Generator:
             yield "constant", start, end, str(not value)
         elif isinstance(value, int | float):
             for delta in (1, -1):
-                new = value + delta
+                new = value + delta if isinstance(value, int) else round(value + delta, 12)
                 if new not in (float("inf"), float("-inf")):  # 1e999 has no literal
                     yield "constant", start, end, repr(new)
         elif isinstance(value, str | bytes):

@@ -37,6 +37,7 @@ from comprehend.adversary.sandbox import (
     ProbeServer,
     Sandbox,
     default_python,
+    pin_mtime,
     replace_file,
 )
 from comprehend.adversary.select import (
@@ -221,6 +222,8 @@ class _Run:
     def _test(self, first: Path, plans: dict[str, FileMutants],
               groups: dict[tuple[str, int], list[Mutant]], mutants: list[Mutant]) -> MutationReport:
         self.sources = {path: plan.source for path, plan in plans.items()}
+        for path in {m.file for m in mutants}:
+            pin_mtime(first / path)  # before the baseline caches its bytecode
         baseline = self._baseline(first, sorted({m.file for m in mutants}))
         if baseline is None:
             return self._report([], [Outcome(m, "skipped") for m in mutants])
@@ -228,6 +231,11 @@ class _Run:
         self.cmap = cmap
         self.overhead = max(0.2, self.base_seconds - (cmap.seconds(list(cmap.tests)) if cmap else 0.0))
         self.new_tests = self._diff_tests(first)
+        # Set once one mutant is killed by the diff's tests and by no older test: then the
+        # new tests add something, and no other mutant needs the older tests re-run.
+        self.new_tests_add = threading.Event()
+        if self.shard is not None or not self.new_tests:
+            self.new_tests_add.set()
         self.by_id = {m.id: m for m in mutants}
         self.plan = {m.id: self._tests_for(m) for m in mutants}
         workers = self._worker_count(len(groups))
@@ -265,10 +273,10 @@ class _Run:
             include = os.pathsep.join(os.path.realpath(copy / f) for f in files)
             env = self.sandbox.env(copy, {"COMPREHEND_PROBE_MODE": "baseline",
                                           "COMPREHEND_PROBE_OUT": str(out),
-                                          "COMPREHEND_PROBE_INCLUDE": include})
+                                          "COMPREHEND_PROBE_INCLUDE": include}, write_bytecode=True)
         else:
             argv = [*self.command, *self.extra_tests]
-            env = self.sandbox.env(copy)
+            env = self.sandbox.env(copy, write_bytecode=True)
         result = self.sandbox.run(argv, copy, env, timeout=None)
         shown = shlex.join(argv[: len(self.command)])
         cmap = read_probe_output(out) if self.pytest else None
@@ -278,11 +286,11 @@ class _Run:
                               "no mutant was run (check [adversary] test_command)")
             return None
         if cmap is not None:
-            if result.exit_code == 5 or not cmap.tests:
+            if result.exit_code == 5:
                 self.notes.append(f"mutation: `{shown}` collected no tests in the sandbox; no mutant "
                                   "was run")
                 return None
-            if result.exit_code not in (0, 1) or (result.exit_code == 1 and not cmap.failing):
+            if result.exit_code not in (0, 1) or not cmap.tests or (result.exit_code == 1 and not cmap.failing):
                 self.notes.append(f"mutation: the baseline run of `{shown}` failed (exit "
                                   f"{result.exit_code}): {_last_line(result.output)}; no mutant was run")
                 return None
@@ -386,13 +394,14 @@ class _Run:
         tests, how = self.plan[m.id]
         status, killer = self._run_mutant(worker, m, tests, alone)
         older = None
-        if status == "killed" and killer in self.new_tests:
+        if status == "killed" and killer in self.new_tests and not self.new_tests_add.is_set():
             older_tests = tuple(t for t in tests if t not in self.new_tests)
+            older = False
             if older_tests:
                 again, _ = self._run_mutant(worker, m, older_tests, alone)
                 older = again in ("killed", "timeout")
-            else:
-                older = False
+            if not older:
+                self.new_tests_add.set()
         return Outcome(m, status, tests, how, killer, older)
 
     def _run_mutant(self, worker: _Worker, m: Mutant, tests: tuple[str, ...],
@@ -570,14 +579,12 @@ class _Run:
 
     def _tests_add_nothing(self, outcomes: list[Outcome]) -> Finding | None:
         """The diff added or changed tests, yet every mutant they kill an older test kills too."""
-        if self.shard is not None or not self.new_tests:
+        if self.new_tests_add.is_set():
             return None
         ran = [o for o in outcomes if o.status in ("killed", "survived", "timeout")]
         if not ran:
             return None
         by_new = [o for o in ran if o.status == "killed" and o.killer in self.new_tests]
-        if any(o.killed_by_older is False for o in by_new):
-            return None
         functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in self.new_tests)]
         file = functions[0].file
         in_file = [f for f in functions if f.file == file]

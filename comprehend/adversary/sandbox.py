@@ -59,10 +59,13 @@ class Sandbox:
                                 "point TMPDIR at a folder outside it")
         self.copies: list[Path] = []
         self.data = self.root / "data"
-        self.pycache = self.root / "pycache"
         self.probe_dir = self.root / "probe"
-        for folder in (self.data, self.pycache, self.probe_dir):
+        for folder in (self.data, self.probe_dir):
             folder.mkdir()
+        # Shared by runs: installed packages' bytecode stays valid; this sandbox's own
+        # entries (under its path) are removed with it.
+        self.pycache = Path(tempfile.gettempdir()) / f"comprehend-pycache-{getattr(os, 'getuid', lambda: 0)()}"
+        self.pycache.mkdir(exist_ok=True)
         shutil.copyfile(Path(__file__).with_name("probe.py"), self.probe_dir / f"{PROBE_MODULE}.py")
         self._processes: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
@@ -92,11 +95,19 @@ class Sandbox:
             shutil.copytree(self.copies[0], copy, symlinks=True)
             self.copies.append(copy)
 
-    def env(self, copy: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    def env(self, copy: Path, extra: dict[str, str] | None = None, *,
+            write_bytecode: bool = False) -> dict[str, str]:
+        """The environment of a test process in `copy`. Bytecode goes only to the sandbox's
+        own cache folder (PYTHONPYCACHEPREFIX), never next to a source file. The baseline run
+        may write there (`write_bytecode`), so later runs read the installed packages'
+        bytecode instead of compiling them again: an empty prefix folder hides every .pyc."""
         env = dict(os.environ)
         for key in _GIT_LOCATORS:
             env.pop(key, None)
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        if write_bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        else:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["PYTHONPYCACHEPREFIX"] = str(self.pycache)
         env["GIT_CEILING_DIRECTORIES"] = str(self.root)
         paths = [str(self.probe_dir), str(copy)]
@@ -163,6 +174,7 @@ class Sandbox:
             _kill_group(proc)
             proc.wait()
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.pycache / self.root.relative_to(self.root.anchor), ignore_errors=True)
 
 
 class ProbeServer:
@@ -220,6 +232,16 @@ class ProbeServer:
         _kill_group(self.proc)
         self.proc.wait()
         self.sandbox._forget(self.proc)
+
+
+# The time given to files about to be mutated: bytecode cached by the baseline records it,
+# and any later write (a mutant, the restored original) has a newer one, so Python never
+# mistakes a same-size mutant written in the same second for the cached original.
+PINNED_MTIME = 946684800  # 2000-01-01
+
+
+def pin_mtime(path: Path) -> None:
+    os.utime(path, (PINNED_MTIME, PINNED_MTIME))
 
 
 def replace_file(path: Path, text: str) -> None:

@@ -115,8 +115,7 @@ def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozense
                 return True
             continue
         if isinstance(stmt, ast.For | ast.AsyncFor):
-            runs = isinstance(stmt.iter, ast.List | ast.Tuple | ast.Set) and len(stmt.iter.elts) > 0
-            if runs and _always_asserts(stmt.body, policy, helpers):
+            if _fixed_and_non_empty(stmt.iter) and _always_asserts(stmt.body, policy, helpers):
                 return True
             continue
         if isinstance(stmt, ast.While):
@@ -139,6 +138,23 @@ def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozense
             continue
         if _asserts(stmt, policy, helpers):
             return True
+    return False
+
+
+def _fixed_and_non_empty(iterable: ast.expr) -> bool:
+    """A loop the data cannot skip: over a written-out collection, range(N) with N > 0, or
+    a module constant (UPPER_CASE), which is the same on every run."""
+    if isinstance(iterable, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return len(iterable.keys if isinstance(iterable, ast.Dict) else iterable.elts) > 0
+    if isinstance(iterable, ast.Name):
+        return iterable.id.isupper()
+    if (isinstance(iterable, ast.Call) and dotted(iterable.func) in ("range", "sorted", "enumerate")
+            and iterable.args):
+        is_range = dotted(iterable.func) == "range"
+        first = iterable.args[min(1, len(iterable.args) - 1)] if is_range else iterable.args[0]
+        if isinstance(first, ast.Constant):
+            return isinstance(first.value, int) and first.value > 0
+        return _fixed_and_non_empty(first)
     return False
 
 

@@ -78,9 +78,11 @@ def _print_lines(path, rev, sha, lines, text) -> None:
     for a in lines:
         body = text[a.line - 1] if a.line - 1 < len(text) else ""
         label = f"{a.cls:<7} {(a.tool or '-'):<{tool_width}}"
-        marker = " *" if a.source not in ("commit",) else "  "
-        click.echo((f"{a.line:>{width}} {a.commit[:10]} "
-                    + click.style(label, fg=_COLORS[a.cls]) + f"{marker} {body}").rstrip())
+        marker = " *" if a.source != "commit" else "  "
+        row = f"{label}{marker} {body}".rstrip()
+        if _COLORS[a.cls]:
+            row = click.style(row[:len(label)], fg=_COLORS[a.cls]) + row[len(label):]
+        click.echo(f"{a.line:>{width}} {a.commit[:10]} {row}")
 
 
 def _print_evidence(lines, commits) -> None:

@@ -26,7 +26,7 @@ HISTORY_SUMMARY = "comprehend.history.summary"
 def command(ctx: click.Context, path: Path, as_json: bool, rev: str) -> None:
     """Summarize a repository: files, languages, symbols, edges, AI share."""
     from comprehend.commands._progress import progress_bar
-    from comprehend.graph.build import build_graph
+    from comprehend.graph.build import build_graph, record_snapshot
     from comprehend.graph.summary import summarize
     from comprehend.history.git import resolve_ref
 
@@ -35,6 +35,7 @@ def command(ctx: click.Context, path: Path, as_json: bool, rev: str) -> None:
     with workspace.open_store() as store:
         with progress_bar("parsing") as progress:
             graph = build_graph(workspace.repo, workspace.config, store, rev=sha, progress=progress)
+        record_snapshot(store, graph)
         summary: dict[str, Any] = {"rev": sha}
         summary.update(summarize(graph))
         history = _history_summary(workspace, store, sha)

@@ -61,13 +61,27 @@ def build_graph(
     resolved = resolve(list(fileset.files), facts, fileset.manifests, settings)
     edges = [(src, dst, data) for (src, dst, _), data in resolved.edges.items()]
     stats = _stats(fileset, facts, resolved)
-    graph = CodeGraph(nodes=resolved.nodes, edges=edges, spans=dict(resolved.spans), stats=stats, key=key)
+    graph = CodeGraph(nodes=resolved.nodes, edges=edges, spans=dict(resolved.spans), stats=stats,
+                      files=_file_rows(fileset, facts), key=key)
     if store is not None:
         save_graph(store, key, graph.encode())
-        if commit is not None and commit == repo.head and snapshot_key(store) != key:
-            _save_snapshot(store, key, graph, fileset, facts)
     graph.stats["parsed_now"] = parsed_now
     return graph
+
+
+def record_snapshot(store: Store, graph: CodeGraph) -> bool:
+    """Write a graph into the store's files/symbols/edges tables (for SQL readers such as
+    Datasette), unless that graph is already there. `comprehend scan` records HEAD's."""
+    if snapshot_key(store) == graph.key:
+        return False
+    symbols = [
+        (node_id, node["path"], node["qualname"], node["kind"], node["start_line"], node["end_line"])
+        for node_id, node in graph.nodes.items()
+        if node["kind"] in ("class", "function", "constant")
+    ]
+    edges = [(src, dst, data["kind"], data["confidence"]) for src, dst, data in graph.edges]
+    save_snapshot(store, graph.key, graph.files, symbols, edges)
+    return True
 
 
 def _check(settings: GraphConfig) -> None:
@@ -127,16 +141,9 @@ def _stats(fileset: FileSet, facts: dict[tuple[str, str], FileFacts], resolved) 
     }
 
 
-def _save_snapshot(store: Store, key: str, graph: CodeGraph, fileset: FileSet,
-                   facts: dict[tuple[str, str], FileFacts]) -> None:
-    files = []
+def _file_rows(fileset: FileSet, facts: dict[tuple[str, str], FileFacts]) -> list[tuple[str, str, str | None, int]]:
+    rows = []
     for source in fileset.files:
         found = facts.get((source.blob, source.language)) if source.language else None
-        files.append((source.path, source.blob, source.language, found.lines if found else 0))
-    symbols = [
-        (node_id, node["path"], node["qualname"], node["kind"], node["start_line"], node["end_line"])
-        for node_id, node in graph.nodes.items()
-        if node["kind"] in ("class", "function", "constant")
-    ]
-    edges = [(src, dst, data["kind"], data["confidence"]) for src, dst, data in graph.edges]
-    save_snapshot(store, key, files, symbols, edges)
+        rows.append((source.path, source.blob, source.language, found.lines if found else 0))
+    return rows

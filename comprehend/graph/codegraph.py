@@ -32,6 +32,7 @@ class CodeGraph:
     edges: list[tuple[str, str, dict[str, Any]]]  # (source, target, kind/confidence/line/...)
     spans: dict[str, list[tuple[int, int, str]]]  # path -> (start, end, id) of each definition
     stats: dict[str, Any]  # files, by_language, skipped, parse_error_files, parsed_now
+    files: list[tuple[str, str, str | None, int]] = field(default_factory=list)  # path, blob, language, lines
     key: str = ""  # the content key it is cached under
     _g: Any = field(default=None, repr=False)
     _succ: dict | None = field(default=None, repr=False)
@@ -191,7 +192,8 @@ class CodeGraph:
         spans = [[path, [[start, end, order[node_id]] for start, end, node_id in entries]]
                  for path, entries in self.spans.items()]
         return json.dumps({"format": FORMAT, "nodes": nodes, "edges": edges, "spans": spans,
-                           "stats": self.stats}, separators=(",", ":"), ensure_ascii=False)
+                           "stats": self.stats, "files": self.files},
+                          separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def decode(cls, text: str, key: str = "") -> CodeGraph | None:
@@ -214,7 +216,8 @@ class CodeGraph:
                 attrs["deferred"] = bool(flags & 2)
             edges.append((ids[src], ids[dst], attrs))
         spans = {path: [(start, end, ids[i]) for start, end, i in entries] for path, entries in data["spans"]}
-        return cls(nodes=nodes, edges=edges, spans=spans, stats=data["stats"], key=key)
+        files = [tuple(row) for row in data["files"]]
+        return cls(nodes=nodes, edges=edges, spans=spans, stats=data["stats"], files=files, key=key)
 
 
 def _strongly_connected(adjacency: Mapping[str, list[str]]) -> list[list[str]]:

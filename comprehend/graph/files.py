@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 
 from comprehend.config import GraphConfig
-from comprehend.history.git import Repository, list_files, read_blobs, worktree_paths
 from comprehend.graph.languages import language_for
+from comprehend.history.git import Repository, list_files, read_blobs, worktree_paths
 
 # Files that place source files (module paths, crate names) without being parsed.
 MANIFESTS = ("go.mod", "Cargo.toml")

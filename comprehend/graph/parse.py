@@ -16,7 +16,8 @@ from pathlib import Path
 from comprehend.graph.extract import extract
 from comprehend.graph.facts import FileFacts, decode, encode
 from comprehend.graph.files import FileSet
-from comprehend.graph.languages import grammar_versions, queries_digest
+from comprehend.graph.lang import rules_for
+from comprehend.graph.languages import grammar_versions, parser, queries_digest, query
 from comprehend.store import Store
 from comprehend.store.facts import load_facts, save_facts
 
@@ -99,6 +100,8 @@ def _parse_batches(items: list[tuple[str, str, bytes]], workers: int) -> Iterato
         lightest = loads.index(min(loads))
         bins[lightest].append(item)
         loads[lightest] += len(item[2]) + 512
+    for language in {language for _, language, _ in items}:
+        warm_up(language)  # forked workers inherit compiled grammars and queries
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_ignore_interrupts)
     try:
@@ -109,6 +112,13 @@ def _parse_batches(items: list[tuple[str, str, bytes]], workers: int) -> Iterato
                 yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def warm_up(language: str) -> None:
+    parser(language)
+    rules_for(language)
+    for kind in ("facts", "references", "errors"):
+        query(language, kind)
 
 
 def _ignore_interrupts() -> None:

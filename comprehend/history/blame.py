@@ -17,14 +17,22 @@ from comprehend.history.git import (
     Repository,
     blame_incremental,
     existing_commits,
+    is_ancestor,
     paths_at,
     read_blobs,
     resolve_ref,
+    touched_paths,
     update_commit_graph,
 )
 from comprehend.history.ledger import Context, record_history
 from comprehend.store.connection import Store
-from comprehend.store.history import CachedRange, commit_classes, load_lines, save_lines
+from comprehend.store.history import (
+    CachedRange,
+    commit_classes,
+    latest_lines,
+    load_lines,
+    save_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -80,15 +88,81 @@ def attribute_files(
             result[path] = _expand(cached)
     if todo:
         update_commit_graph(repo)
-        blamed = _blame_many(repo, config, context.rev, todo, progress=progress)
-        classes = commit_classes(store, (g.commit for groups in blamed.values() for g in groups))
-        fresh: dict[str, tuple[str, list[CachedRange]]] = {}
-        for path, groups in blamed.items():
-            ranges = _attribute(groups, classes, context)
-            fresh[path] = (tracked[path].blob, ranges)
+        fresh = _attribute_missing(repo, config, store, context, todo, tracked, progress)
+        for path, (_blob, ranges) in fresh.items():
             result[path] = _expand(ranges)
         save_lines(store, context.rev, fresh)
     return {path: result[path] for path in paths}
+
+
+def _attribute_missing(repo, config, store, context, todo, tracked, progress) -> dict[str, tuple[str, list[CachedRange]]]:
+    """Attribution of files not cached at this revision. A file cached at an ancestor
+    revision is brought forward: unchanged since, its answer is reused as it is; changed,
+    only the commits since are blamed and older lines take the cached answer. Anything
+    else (no cache, a side branch, a changed ignore-revs file) is blamed in full."""
+    fresh: dict[str, tuple[str, list[CachedRange]]] = {}
+    full: list[str] = []
+    since: dict[str, list[str]] = {}  # ancestor revision -> files to blame over the range
+    previous = {path: latest_lines(store, path) for path in todo}
+    by_rev: dict[str, list[str]] = {}
+    for path in todo:
+        if previous[path] is None:
+            full.append(path)
+        else:
+            by_rev.setdefault(previous[path][1], []).append(path)
+    for old_rev, group in by_rev.items():
+        if not is_ancestor(repo, old_rev, context.rev):
+            full += group
+            continue
+        touched = touched_paths(repo, old_rev, context.rev)
+        if config.attribution.ignore_revs_file in touched:
+            full += group
+            continue
+        for path in group:
+            blob, _rev, ranges = previous[path]
+            if path not in touched and blob == tracked[path].blob:
+                fresh[path] = (tracked[path].blob, ranges)
+            else:
+                since.setdefault(old_rev, []).append(path)
+    ranged: dict[str, tuple[str, list[BlameGroup]]] = {}
+    for old_rev, group in since.items():
+        for path, groups in _blame_many(repo, config, context.rev, group, since=old_rev).items():
+            ranged[path] = (old_rev, groups)
+    blamed = _blame_many(repo, config, context.rev, full, progress=progress)
+    shas = {g.commit for groups in blamed.values() for g in groups}
+    shas |= {g.commit for _rev, groups in ranged.values() for g in groups}
+    classes = commit_classes(store, shas)
+    for path, (old_rev, groups) in ranged.items():
+        ranges = _carry_forward(groups, classes, context, old_rev, path, previous[path][2])
+        if ranges is None:  # lines came from elsewhere than this file at old_rev
+            blamed.update(_blame_many(repo, config, context.rev, [path]))
+            classes.update(commit_classes(store, (g.commit for g in blamed[path])))
+        else:
+            fresh[path] = (tracked[path].blob, ranges)
+    for path, groups in blamed.items():
+        fresh[path] = (tracked[path].blob, _merge(_line_answers(groups, classes, context)))
+    return fresh
+
+
+def _carry_forward(groups: list[BlameGroup], classes: dict, context: Context, old_rev: str,
+                   path: str, old_ranges: list[CachedRange]) -> list[CachedRange] | None:
+    """Ranges from a blame over old_rev..rev: lines the range wrote are attributed as
+    usual, lines older than it take the cached answer for their line at old_rev. None
+    when an older line comes from another commit or file than the cached one."""
+    old: dict[int, CachedRange] = {n: r for r in old_ranges for n in range(r.start, r.end + 1)}
+    answers: list[tuple[int, str, str, str | None, str]] = []
+    for g in groups:
+        if not g.boundary:
+            answers += _line_answers([g], classes, context)
+            continue
+        if g.commit != old_rev or g.orig_path != path:
+            return None
+        for i in range(g.count):
+            cached = old.get(g.orig_line + i)
+            if cached is None:
+                return None
+            answers.append((g.final_line + i, cached.commit, cached.cls, cached.tool, cached.source))
+    return _merge(answers)
 
 
 def attribute_change(
@@ -106,7 +180,7 @@ def attribute_change(
     result: dict[str, list[LineAttribution]] = {p: [] for p in paths}
     for path, groups in blamed.items():
         inside = [g for g in groups if not g.boundary]
-        result[path] = _expand(_attribute(inside, classes, context))
+        result[path] = _expand(_merge(_line_answers(inside, classes, context)))
     return result
 
 
@@ -195,10 +269,10 @@ def _unquote(name: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def _attribute(groups: list[BlameGroup], classes: dict, context: Context) -> list[CachedRange]:
-    """Each line's class: sidecar ranges first, then a shallow cut, then the commit's class.
-    Consecutive lines with the same answer are merged into one range."""
-    ranges: list[CachedRange] = []
+def _line_answers(groups: list[BlameGroup], classes: dict, context: Context) -> list[tuple[int, str, str, str | None, str]]:
+    """(line, commit, class, tool, source) per line: sidecar ranges first, then a shallow
+    cut, then the class of the commit (without sidecars, for lines no sidecar covers)."""
+    answers = []
     for g in groups:
         known = classes.get(g.commit)
         if known is None:
@@ -208,7 +282,6 @@ def _attribute(groups: list[BlameGroup], classes: dict, context: Context) -> lis
         else:
             commit_cls, commit_tool = known.cls, known.tool
         for i in range(g.count):
-            final = g.final_line + i
             side = context.sidecars.line(g.commit, g.orig_path, g.orig_line + i)
             if side is not None:
                 line_range, source = side
@@ -217,12 +290,20 @@ def _attribute(groups: list[BlameGroup], classes: dict, context: Context) -> lis
                 cls, tool, source = "unknown", None, "shallow"
             else:
                 cls, tool, source = commit_cls, commit_tool, "commit"
-            last = ranges[-1] if ranges else None
-            if (last and last.end == final - 1 and last.commit == g.commit and last.cls == cls
-                    and last.tool == tool and last.source == source):
-                ranges[-1] = CachedRange(last.start, final, g.commit, cls, tool, source)
-            else:
-                ranges.append(CachedRange(final, final, g.commit, cls, tool, source))
+            answers.append((g.final_line + i, g.commit, cls, tool, source))
+    return answers
+
+
+def _merge(answers: list[tuple[int, str, str, str | None, str]]) -> list[CachedRange]:
+    """Consecutive lines with the same answer as one range."""
+    ranges: list[CachedRange] = []
+    for line, commit, cls, tool, source in sorted(answers, key=lambda a: a[0]):
+        last = ranges[-1] if ranges else None
+        if (last and last.end == line - 1 and last.commit == commit and last.cls == cls
+                and last.tool == tool and last.source == source):
+            ranges[-1] = CachedRange(last.start, line, commit, cls, tool, source)
+        else:
+            ranges.append(CachedRange(line, line, commit, cls, tool, source))
     return ranges
 
 

@@ -578,3 +578,16 @@ def update_commit_graph(repo: Repository) -> bool:
                     "--no-progress", "--object-dir", str(objects)],
                    repo.root, env=_commit_graph_env(repo), check=False)
     return proc.returncode == 0
+
+
+def is_ancestor(repo: Repository, ancestor: str, descendant: str) -> bool:
+    proc = run_git(["merge-base", "--is-ancestor", ancestor, descendant], repo.root, check=False)
+    return proc.returncode == 0
+
+
+def touched_paths(repo: Repository, base: str, head: str) -> set[str]:
+    """Every path a commit in base..head changed (both names of a rename), even if a later
+    commit changed it back."""
+    out = run_git(["log", "--no-renames", "--name-only", "-z", "--format=", f"{base}..{head}", "--"],
+                  repo.root).stdout
+    return {p.strip(b"\n").decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p.strip(b"\n")}

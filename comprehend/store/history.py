@@ -122,6 +122,15 @@ def load_lines(store: Store, path: str, blob: str, rev: str) -> list[CachedRange
     return [CachedRange(*row) for row in rows] or None
 
 
+def latest_lines(store: Store, path: str) -> tuple[str, str, list[CachedRange]] | None:
+    """(blob, rev, ranges) of the one revision of `path` cached, if any."""
+    row = store.conn.execute("SELECT blob_sha, rev FROM lines WHERE file = ? LIMIT 1", (path,)).fetchone()
+    if row is None:
+        return None
+    ranges = load_lines(store, path, row[0], row[1])
+    return (row[0], row[1], ranges) if ranges else None
+
+
 def save_lines(store: Store, rev: str, files: dict[str, tuple[str, Sequence[CachedRange]]]) -> None:
     """Cache each file's ranges (path -> (blob, ranges)) as of `rev`, replacing those cached
     for any other revision of that file: the cache holds the latest answer per file, so it

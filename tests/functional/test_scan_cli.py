@@ -37,13 +37,13 @@ def test_scan_json_has_the_graph_keys(repo: GitRepo, clean_env: dict[str, str]) 
     assert summary["files"]["total"] == 8
     assert summary["files"]["by_language"] == {"javascript": 2, "python": 5}
     assert summary["symbols"] == 7  # broken.py's `broken` is recovered too
-    assert summary["edges"] == {"contains": 11, "imports": 4, "calls": 3, "inherits": 0, "tests": 1}
+    assert summary["edges"] == {"contains": 9, "imports": 4, "calls": 3, "inherits": 0, "tests": 1}
     assert summary["parse_errors"] == 1
     assert summary["graph"]["parse_error_files"] == ["broken.py"]
     assert summary["graph"]["import_cycles"] == 1
-    assert summary["graph"]["largest_cycles"] == [["app", "app.core", "app.util"]]
+    assert summary["graph"]["largest_cycles"] == [["app.core", "app.util"]]
     assert summary["graph"]["test_functions"] == 1
-    assert [m["module"] for m in summary["top_modules"]][:1] == ["app.util"]
+    assert [m["module"] for m in summary["top_modules"]][:2] == ["app.core", "app.util"]
     assert all(set(m) == {"module", "path", "rank"} for m in summary["top_modules"])
     if importlib.util.find_spec("comprehend.history.summary") is not None:
         assert summary["commits"]["total"] == 2
@@ -71,3 +71,21 @@ def test_scan_bad_config_is_one_line(repo: GitRepo, clean_env: dict[str, str]) -
     assert proc.returncode == 2
     assert proc.stderr == (f"comprehend: {repo.path}/.comprehend.toml:2: 'graph.max_file_bytes' must be "
                            "an integer, not str 'big'\n")
+
+
+def test_scan_records_the_graph_for_sql_readers(repo: GitRepo, tmp_path: Path, clean_env: dict[str, str]) -> None:
+    import sqlite3
+
+    commit_files(repo, FILES)
+    db = tmp_path / "team.db"
+    assert run(["--db", str(db), "scan", "--json"], repo.path, clean_env).returncode == 0
+    with sqlite3.connect(db) as conn:
+        symbols = conn.execute("SELECT id, file, qualname, kind, start_line FROM symbols ORDER BY id").fetchall()
+        calls = conn.execute("SELECT src, dst, confidence FROM edges WHERE kind = 'calls' ORDER BY src").fetchall()
+        files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    assert symbols[:2] == [("app.core.run", "app/core.py", "run", "function", 4),
+                           ("app.util.helper", "app/util.py", "helper", "function", 4)]
+    assert calls == [("app.core.run", "app.util.helper", "resolved"),
+                     ("test_core.test_run", "app.core.run", "resolved"),
+                     ("web/main.js:main", "web/lib.js:x", "resolved")]
+    assert files == 8

@@ -148,3 +148,57 @@ def test_quoted_path_in_blame_output_is_read_back(tmp_path: Path) -> None:
     opened = open_repository(repo.path)
     (group,) = parse_incremental(blame_incremental(opened, "HEAD", name))
     assert (group.orig_path, group.final_line, group.count) == (name, 1, 1)
+
+
+def test_a_new_revision_reuses_and_carries_forward_the_cached_answers(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "one = 1\ntwo = 2\nthree = 3\n")
+    repo.write("b.py", "four = 4\n")
+    ai = repo.commit("Add a and b" + CLAUDE)
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "store.db") as store:
+        attribute_files(opened, Config(), store, ["a.py", "b.py"])
+        # Mark the cached answers so that reading them back is visible.
+        with store.transaction() as conn:
+            conn.execute("UPDATE lines SET tool = 'cached-' || file")
+        repo.write("a.py", "zero = 0\none = 1\ntwo = 22\nthree = 3\n")
+        human = repo.commit("Change a\n")
+        moved = attribute_files(open_repository(repo.path), Config(), store, ["a.py", "b.py"])
+    # b.py is unchanged since: its cached answer is reused as it is.
+    assert [(a.commit, a.cls, a.tool) for a in moved["b.py"]] == [(ai, "ai", "cached-b.py")]
+    # a.py changed: only the new commit is blamed; older lines keep their cached answer.
+    assert [(a.line, a.commit, a.cls, a.tool) for a in moved["a.py"]] == [
+        (1, human, "human", None), (2, ai, "ai", "cached-a.py"),
+        (3, human, "human", None), (4, ai, "ai", "cached-a.py"),
+    ]
+
+
+def test_carried_forward_answers_equal_a_full_blame(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("m.py", "".join(f"v{i} = {i}\n" for i in range(8)))
+    repo.commit("Add m\n")
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "incremental.db") as store:
+        attribute_lines(opened, Config(), store, "m.py")
+        repo.write("m.py", "".join(f"v{i} = {i * (i % 3 != 0)}\n" for i in range(10)))
+        repo.commit("Rework m" + CLAUDE)
+        repo.write("m.py", "header = 0\n" + "".join(f"v{i} = {i * (i % 3 != 0)}\n" for i in range(10)))
+        repo.commit("Add header\n\nMade-with: Cursor\n")
+        incremental = attribute_lines(open_repository(repo.path), Config(), store, "m.py")
+    with open_store(tmp_path / "fresh.db") as store:
+        fresh = attribute_lines(open_repository(repo.path), Config(), store, "m.py")
+    assert [(a.commit, a.cls, a.tool) for a in incremental] == [(a.commit, a.cls, a.tool) for a in fresh]
+    # header by Cursor; v3, v6, v8, v9 by Claude; the rest unchanged since the first commit.
+    assert [a.tool or a.cls for a in fresh] == [
+        "cursor", "human", "human", "human", "claude-code", "human", "human", "claude-code",
+        "human", "claude-code", "claude-code"]
+
+
+def test_comprehend_keeps_its_commit_graph_in_its_own_folder(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "a = 1\n")
+    repo.commit("Add a\n")
+    with open_store(tmp_path / "store.db") as store:
+        attribute_lines(open_repository(repo.path), Config(), store, "a.py")
+    assert (repo.path / ".git/comprehend/objects/info/commit-graphs/commit-graph-chain").is_file()
+    assert sorted(p.name for p in (repo.path / ".git/objects/info").iterdir()) == []

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from comprehend.errors import ConfigError
 from gitrepo import GitRepo
 from graphkit import commit_files, graph_of, nodes
+
+from comprehend.errors import ConfigError
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ name, and a _test.go file. (Go forbids import cycles and has no re-exports.)"""
 from __future__ import annotations
 
 import pytest
-
 from graphkit import built_graph, edges, edges_with, nodes
 
 ROOT, CART, PRICING = "example.com/shop", "example.com/shop/cart", "example.com/shop/pricing"
@@ -16,15 +15,15 @@ FILES = {
         package main
 
         import (
-        	"fmt"
+            "fmt"
 
-        	"example.com/shop/cart"
-        	p "example.com/shop/pricing"
+            "example.com/shop/cart"
+            p "example.com/shop/pricing"
         )
 
         func main() {
-        	c := cart.New()
-        	fmt.Println(p.Total(c.Items))
+            c := cart.New()
+            fmt.Println(p.Total(c.Items))
         }
     """,
     "cart/cart.go": """
@@ -48,10 +47,10 @@ FILES = {
         import "testing"
 
         func TestSave(t *testing.T) {
-        	c := New()
-        	if c.Save() != 0 {
-        		t.Fatal("not saved")
-        	}
+            c := New()
+            if c.Save() != 0 {
+                t.Fatal("not saved")
+            }
         }
     """,
     "pricing/pricing.go": """
@@ -60,11 +59,11 @@ FILES = {
         const Rate = 2
 
         func Total(items []int) int {
-        	s := 0
-        	for _, i := range items {
-        		s += i
-        	}
-        	return Round(s * Rate)
+            s := 0
+            for _, i := range items {
+                s += i
+            }
+            return Round(s * Rate)
         }
 
         func Round(v int) int { return v }

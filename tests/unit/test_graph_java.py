@@ -5,7 +5,6 @@ an instance method and a static method of the same name, and a JUnit test class.
 from __future__ import annotations
 
 import pytest
-
 from graphkit import built_graph, edges, edges_with, nodes
 
 MAIN, TEST = "src/main/java/com/shop", "src/test/java/com/shop"

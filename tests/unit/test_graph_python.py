@@ -5,7 +5,6 @@ and a function of the same name, and a test file."""
 from __future__ import annotations
 
 import pytest
-
 from graphkit import built_graph, edges, edges_with, nodes
 
 FILES = {

@@ -5,7 +5,6 @@ a function of the same name, an inline #[cfg(test)] module and an integration te
 from __future__ import annotations
 
 import pytest
-
 from graphkit import built_graph, edges, edges_with, nodes
 
 C, P, T = "shop_core::cart", "shop_core::pricing", "shop_core::tests::integration"

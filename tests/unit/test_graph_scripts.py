@@ -6,7 +6,6 @@ and a jest test file whose `it` cases are the test functions."""
 from __future__ import annotations
 
 import pytest
-
 from graphkit import built_graph, edges, edges_with, nodes
 
 MATH, INDEX, FORMAT = "web/src/util/math.js", "web/src/util/index.js", "web/src/util/format.js"

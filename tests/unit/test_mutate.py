@@ -150,6 +150,13 @@ def test_arid_lines_are_left_alone_and_counted() -> None:
     assert sorted({m.line for m in plan.mutants}) == [10]
 
 
+def test_float_constants_print_as_written() -> None:
+    assert edits("def f(x):\n    return x * 1.2\n", lines={2})[-2:] == [
+        (2, "constant", "1.2", "2.2"),
+        (2, "constant", "1.2", "0.2"),
+    ]
+
+
 def test_docstrings_and_f_strings_are_not_mutated() -> None:
     source = 'def f(x):\n    """Doc 1."""\n    return f"{x + 1}"\n'
     assert edits(source) == [(3, "return-value", 'f"{x + 1}"', "None")]

@@ -339,3 +339,29 @@ def test_unittest_assert_true_is_read_like_an_assert_statement() -> None:
                 result = compute()
                 self.assertTrue(result)
         """) == [("truthiness", 9)]
+
+
+def test_loops_over_constants_always_run_but_loops_over_results_may_not() -> None:
+    assert smells("""
+        LANGUAGES = ("python", "go")
+
+        def test_each_language():
+            for language in LANGUAGES:
+                assert parse(language) == language
+
+        def test_sorted_constant():
+            for language in sorted(LANGUAGES):
+                assert parse(language) == language
+
+        def test_range():
+            for n in range(3):
+                assert double(n) == n * 2
+
+        def test_results():
+            for row in load_rows():
+                assert row.ok == 1
+
+        def test_empty_range():
+            for n in range(0):
+                assert double(n) == n * 2
+        """) == [("unreachable", 18), ("unreachable", 22)]

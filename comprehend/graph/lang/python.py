@@ -145,7 +145,7 @@ def place(paths: list[str], roots: tuple[str, ...], all_paths: frozenset[str]) -
     taken: dict[str, list[str]] = {}
     for path, name in names.items():
         taken.setdefault(name, []).append(path)
-    for name, holders in taken.items():
+    for holders in taken.values():
         if len(holders) > 1:
             for path in holders:
                 names[path] = _dotted(path)

@@ -1,0 +1,235 @@
+"""Mutation testing end to end (comprehend/adversary/mutation.py): real repositories built
+with git, real pytest processes in the sandbox, exact survivors. Each fixture repository has
+a handful of mutants so the file stays fast."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+from mutation_repos import OLD_TEST, base_repo, change_of, tree_bytes, weakly_tested, well_tested
+
+from comprehend.adversary.mutation import MutationStats, run_mutation
+from comprehend.config import AdversaryConfig, Config
+
+
+@pytest.fixture(autouse=True)
+def _lean_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture repositories' pytest runs without this environment's plugins (textual
+    snapshots, hypothesis...): each test process starts in a fraction of the time."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+PYTEST = f"{sys.executable} -m pytest"
+
+
+def test_a_weakly_tested_change_has_exactly_these_survivors(tmp_path: Path) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    before = tree_bytes(fixture.path)
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+
+    by_line = {f.start_line: f for f in report.findings}
+    assert sorted(by_line) == [6, 7, 8]
+    assert {f.rule for f in report.findings} == {"surviving-mutant"}
+    assert [(f.file, f.title, f.severity, f.confidence) for f in report.findings] == [
+        ("shop/price.py", "No test fails when `qty >= 10` -> `not (qty >= 10)` (negate-condition)", "medium", 0.9),
+        ("shop/price.py", "No test fails when `*` -> `/` (arithmetic)", "medium", 0.8),
+        ("shop/price.py", "No test fails when `price * qty` -> `None` (return-value)", "medium", 0.8),
+    ]
+    assert by_line[6].evidence["test_command"] == f"{PYTEST} -x tests/test_discount.py::test_discount_runs"
+    assert by_line[6].evidence["tests_chosen"] == "tests that run this line"
+    assert by_line[6].evidence["mutant"] == (
+        "--- a/shop/price.py\n+++ b/shop/price.py\n@@ -4,5 +4,5 @@\n \n def discount(price, qty):\n"
+        "-    if qty >= 10:\n+    if not (qty >= 10):\n         return price * qty * 0.9\n     return price * qty\n"
+    )
+    # Line 8 runs under no test: the tests of its file are what still pass.
+    assert by_line[8].evidence["test_command"] == (
+        f"{PYTEST} -x tests/test_discount.py::test_discount_runs tests/test_price.py::test_total")
+    assert by_line[8].evidence["tests_chosen"] == "no test runs this line; tests that run this file"
+    # One survivor per line: the rest of a line's mutants are skipped once one survives.
+    assert report.stats == dataclasses.replace(report.stats, mutants=13, killed=1, survived=3,
+                                               timed_out=0, skipped=9)
+    assert report.notes == []
+    assert tree_bytes(fixture.path) == before
+
+
+def test_the_evidence_command_reproduces_the_survivor(tmp_path: Path) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    repo, change = change_of(fixture)
+    finding = run_mutation(repo, Config(), change, None, None).findings[0]
+    copy = tmp_path / "reviewer"
+    subprocess.run(["git", "clone", "-q", str(fixture.path), str(copy)], check=True)
+    subprocess.run(["git", "apply", "-"], cwd=copy, input=finding.evidence["mutant"].encode(), check=True)
+    rerun = subprocess.run(finding.evidence["test_command"].split(), cwd=copy, capture_output=True,
+                           text=True, env={**_env(), "PYTHONDONTWRITEBYTECODE": "1"})
+    assert rerun.returncode == 0
+    assert "1 passed" in rerun.stdout
+
+
+def test_a_well_tested_change_has_no_survivor(tmp_path: Path) -> None:
+    repo, change = change_of(well_tested(tmp_path / "r"))
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.findings == []
+    # BULK = 10 runs at import time: its 4 mutants ran in fresh processes, the rest forked.
+    assert (report.stats.mutants, report.stats.killed, report.stats.survived) == (15, 15, 0)
+
+
+def test_tests_that_never_import_the_sandbox_copy_are_caught_by_the_sanity_run(tmp_path: Path) -> None:
+    """The test imports the module from the user's own folder (as an editable install
+    pointing at the work tree would): mutants in the sandbox could only survive."""
+    fixture = base_repo(tmp_path / "r")
+    fixture.write("shop/tax.py", "def with_tax(amount):\n    return amount * 1.2\n")
+    fixture.write("tests/test_tax.py", (
+        "import sys\n"
+        f"sys.path.insert(0, {str(fixture.path)!r})\n"
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('tax', {str(fixture.path / 'shop/tax.py')!r})\n"
+        "tax = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(tax)\n\n\n"
+        "def test_with_tax():\n    assert tax.with_tax(10) == 12.0\n"))
+    fixture.commit("Add tax")
+    before = tree_bytes(fixture.path)
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.findings == []
+    assert report.stats == dataclasses.replace(report.stats, mutants=4, killed=0, survived=0, skipped=4)
+    assert report.notes == [
+        "mutation: shop/tax.py: the tests still pass when importing it fails (forced-fail sanity "
+        "run), so they never load it from the sandbox; its 4 mutants were not run"]
+    assert tree_bytes(fixture.path) == before
+
+
+def test_new_tests_that_only_repeat_older_ones_are_reported(tmp_path: Path) -> None:
+    fixture = base_repo(tmp_path / "r")
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty + 0\n")
+    fixture.write("tests/test_price.py", OLD_TEST + "\n\ndef test_total_again():\n    assert total(4, 5) == 20\n")
+    fixture.commit("Tidy total", author="Claude", email="noreply@anthropic.com")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    extra = [f for f in report.findings if f.rule == "tests-add-nothing"]
+    assert [(f.file, f.start_line, f.end_line, f.title) for f in extra] == [(
+        "tests/test_price.py", 8, 9,
+        "The diff's 1 new or changed tests kill no mutant that older tests do not kill too: "
+        "they add no checking")]
+    assert extra[0].evidence["new_tests"] == ["tests/test_price.py::test_total_again"]
+    assert extra[0].evidence["killed_by_new_tests"] == extra[0].evidence["also_killed_by_older_tests"]
+    assert extra[0].evidence["killed_by_new_tests"] >= 1
+
+
+def test_new_tests_that_kill_something_new_are_not_reported(tmp_path: Path) -> None:
+    repo, change = change_of(well_tested(tmp_path / "r"))
+    report = run_mutation(repo, Config(), change, None, None)
+    assert [f.rule for f in report.findings] == []
+
+
+def test_a_mutant_that_loops_forever_times_out_and_is_rerun_alone(tmp_path: Path) -> None:
+    fixture = GitRepo.create(tmp_path / "r")
+    fixture.write("count.py", "def countdown(n):\n    while n > 0:\n        n = n - 1\n    return n\n")
+    fixture.write("test_count.py", "from count import countdown\n\n\ndef test_countdown():\n"
+                                   "    assert countdown(3) == 0\n")
+    fixture.commit("base")
+    fixture.write("count.py", "def countdown(n):\n    while n > 0:\n        n -= 1\n    return n\n")
+    fixture.commit("Shorter")
+    repo, change = change_of(fixture)
+    messages: list[str] = []
+    config = Config(adversary=AdversaryConfig(timeout_factor=1.0, timeout_slack=1.0))
+    report = run_mutation(repo, config, change, None, None, progress=messages.append)
+    # n -= 1 -> n += 1, n = 1, pass: each never ends; n -= 2 ends (and passes: a survivor).
+    assert report.stats == dataclasses.replace(report.stats, mutants=5, timed_out=3, killed=1, survived=1)
+    assert "mutation: re-running 3 timed-out mutants alone" in messages
+    assert [f.title for f in report.findings] == ["No test fails when `1` -> `2` (constant)"]
+
+
+def test_tests_failing_before_any_mutation_are_left_out_and_named(tmp_path: Path) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    fixture.write("tests/test_broken.py", "def test_broken():\n    assert 1 == 2\n")
+    fixture.commit("A broken test")
+    repo, change = change_of(fixture, base="HEAD~2")
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.notes == ["mutation: 1 tests fail before any mutation and were left out: "
+                            "tests/test_broken.py::test_broken"]
+    assert sorted(f.start_line for f in report.findings) == [6, 7, 8]
+
+
+def test_a_baseline_that_cannot_run_stops_mutation_with_a_note(tmp_path: Path) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    fixture.write("tests/test_syntax.py", "def test_(:\n")
+    fixture.commit("Broken syntax")
+    repo, change = change_of(fixture, base="HEAD~2")
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.findings == []
+    assert report.stats == dataclasses.replace(report.stats, mutants=13, skipped=13)
+    assert len(report.notes) == 1
+    assert report.notes[0].startswith(f"mutation: the baseline run of `{PYTEST}` failed (exit 2): ")
+
+
+def test_a_test_command_that_is_not_pytest_runs_whole_for_each_mutant(tmp_path: Path) -> None:
+    fixture = GitRepo.create(tmp_path / "r")
+    fixture.write("calc.py", "def double(x):\n    return x\n")
+    fixture.write("check.py", "import calc\nassert calc.double(0) == 0\n")
+    fixture.commit("base")
+    fixture.write("calc.py", "def double(x):\n    return x * 2\n")
+    fixture.commit("Double")
+    repo, change = change_of(fixture)
+    config = Config(adversary=AdversaryConfig(test_command=f"{sys.executable} check.py"))
+    report = run_mutation(repo, config, change, None, None)
+    assert report.notes == ["mutation: the test command is not pytest, so every mutant ran the "
+                            "whole command (no per-line test selection)"]
+    # double(0) == 0 holds for x / 2 too; returning None fails it.
+    assert [(f.start_line, f.title, f.evidence["test_command"]) for f in report.findings] == [
+        (2, "No test fails when `*` -> `/` (arithmetic)", f"{sys.executable} check.py")]
+
+
+def test_shards_together_find_what_one_run_finds(tmp_path: Path) -> None:
+    repo, change = change_of(weakly_tested(tmp_path / "r"))
+    whole = run_mutation(repo, Config(), change, None, None)
+    parts = [run_mutation(repo, Config(), change, None, (k, 2)) for k in (1, 2)]
+    assert sorted(f.fingerprint for p in parts for f in p.findings) == sorted(f.fingerprint for f in whole.findings)
+    assert sum(p.stats.mutants for p in parts) == whole.stats.mutants
+    assert [p.notes for p in parts] == [
+        ["mutation shard 1/2: 2 of 3 changed lines with mutants"],
+        ["mutation shard 2/2: 1 of 3 changed lines with mutants"],
+    ]
+
+
+def test_a_working_tree_change_is_mutated_from_the_working_tree(tmp_path: Path) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    fixture.write("shop/price.py", (fixture.path / "shop/price.py").read_text() + "\n\nFREE = 0\n")
+    fixture.write("notes.txt", "not python\n")
+    before = tree_bytes(fixture.path)
+    repo, change = change_of(fixture, base=None, head=None)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert [(f.start_line, f.title) for f in report.findings] == [
+        (11, "No test fails when `FREE = 0` -> `pass` (statement-deletion)")]
+    assert report.notes == ["mutation covers Python only: 1 non-Python files not mutated"]
+    assert tree_bytes(fixture.path) == before
+
+
+def test_stats_round_trip_through_json() -> None:
+    stats = MutationStats(mutants=5, killed=2, survived=1, timed_out=1, skipped=1, seconds=1.5)
+    assert MutationStats.from_json(json.loads(json.dumps(stats.to_json()))) == stats
+
+
+def test_check_reports_the_survivors(tmp_path: Path, comprehend_bin: list[str]) -> None:
+    fixture = weakly_tested(tmp_path / "r")
+    out = subprocess.run([*comprehend_bin, "check", str(fixture.path), "--all-authors",
+                          "--base", "HEAD~1", "--format", "json"],
+                         capture_output=True, text=True, env=_env())
+    assert out.returncode == 1, out.stderr
+    result = json.loads(out.stdout)
+    survivors = [(f["file"], f["start_line"]) for f in result["findings"] if f["rule"] == "surviving-mutant"]
+    assert survivors == [("shop/price.py", 6), ("shop/price.py", 7), ("shop/price.py", 8)]
+    assert {k: result["run"]["mutation"][k] for k in ("mutants", "killed", "survived", "skipped")} == {
+        "mutants": 13, "killed": 1, "survived": 3, "skipped": 9}
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
