@@ -13,7 +13,7 @@ from comprehend.config import Config, GraphConfig
 from comprehend.errors import ConfigError
 from comprehend.graph.codegraph import CodeGraph
 from comprehend.graph.facts import FileFacts
-from comprehend.graph.files import FileSet, files_at, files_in_worktree
+from comprehend.graph.files import FileSet, display_path, files_at, files_in_worktree
 from comprehend.graph.languages import LANGUAGES, unknown_extension_languages
 from comprehend.graph.parse import extractor_version, facts_for
 from comprehend.graph.resolve import resolve
@@ -51,7 +51,7 @@ def build_graph(
     if store is not None:
         cached = load_graph(store, key)
         if cached is not None:
-            graph = CodeGraph.decode(cached, key)
+            graph = CodeGraph.decode(cached, key)  # None when written in an older format
             if graph is not None:
                 graph.stats["parsed_now"] = 0
                 return graph
@@ -145,5 +145,5 @@ def _file_rows(fileset: FileSet, facts: dict[tuple[str, str], FileFacts]) -> lis
     rows = []
     for source in fileset.files:
         found = facts.get((source.blob, source.language)) if source.language else None
-        rows.append((source.path, source.blob, source.language, found.lines if found else 0))
+        rows.append((display_path(source.path), source.blob, source.language, found.lines if found else 0))
     return rows

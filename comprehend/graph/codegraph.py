@@ -26,6 +26,9 @@ FORMAT = 1  # of the encoded graph in the store's graph cache
 
 @dataclass
 class CodeGraph:
+    """Not frozen: `.g` and the adjacency lists are views built on first use. Treat the
+    nodes, edges and spans as read-only; every consumer shares them."""
+
     # id -> kind, path, language, start_line, end_line, is_test, test_case (a test function),
     # qualname (a symbol's dotted name within its file; "" for modules and externals)
     nodes: dict[str, dict[str, Any]]

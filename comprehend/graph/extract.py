@@ -22,7 +22,7 @@ def extract(language: str, source: bytes) -> FileFacts:
     errors = _count_errors(language, root) if root.has_error else 0
 
     raw_defs: list[tuple[int, int, str, str, int, int, tuple[str, ...], bool, str]] = []
-    raw_refs: list[tuple[int, str, int, bool]] = []
+    raw_refs: list[tuple[int, str, int, str]] = []
     imports: list[Import] = []
     package = default_export = ""
     for _, caps in run_query(query(language, "facts"), root):
@@ -31,7 +31,7 @@ def extract(language: str, source: bytes) -> FileFacts:
             node = call[0]
             chain = rules.callee(node)
             if chain:
-                raw_refs.append((node.start_byte, chain, node.start_point[0] + 1, True))
+                raw_refs.append((node.start_byte, chain, node.start_point[0] + 1, "call"))
             continue
         statement = caps.get("import")
         if statement is not None:
@@ -57,10 +57,11 @@ def extract(language: str, source: bytes) -> FileFacts:
         refs_query = query(language, "references")
         if refs_query is not None:
             for _, caps in run_query(refs_query, root):
-                node = caps["reference"][0]
+                kind = "fixture" if "fixture" in caps else "name"
+                node = caps[kind if kind == "fixture" else "reference"][0]
                 chain = rules.callee(node)
                 if chain:
-                    raw_refs.append((node.start_byte, chain, node.start_point[0] + 1, False))
+                    raw_refs.append((node.start_byte, chain, node.start_point[0] + 1, kind))
 
     definitions, scopes = _nest(raw_defs)
     references = _scope_references(raw_refs, scopes)
@@ -103,7 +104,7 @@ def _scope_references(raw_refs, spans: list[tuple[int, int]]) -> tuple[Reference
     stack: list[int] = []
     following = 0
     seen: set[tuple[int, str, bool]] = set()
-    for start, chain, line, call in raw_refs:
+    for start, chain, line, kind in raw_refs:
         while following < len(spans) and spans[following][0] <= start:
             while stack and spans[stack[-1]][1] <= spans[following][0]:
                 stack.pop()
@@ -112,11 +113,11 @@ def _scope_references(raw_refs, spans: list[tuple[int, int]]) -> tuple[Reference
         while stack and spans[stack[-1]][1] <= start:
             stack.pop()
         scope = stack[-1] if stack else -1
-        key = (scope, chain, call)
+        key = (scope, chain, kind)
         if key in seen:  # the same name called twice in one scope: one fact is enough
             continue
         seen.add(key)
-        out.append(Reference(scope, chain, line, call))
+        out.append(Reference(scope, chain, line, kind))
     return tuple(out)
 
 

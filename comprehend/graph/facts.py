@@ -38,7 +38,8 @@ class Reference(NamedTuple):
     scope: int  # index of the innermost enclosing definition, -1 at module level
     chain: str  # "save", "self.save", "os.path.join"; "?.save" when the receiver is unknown
     line: int
-    call: bool  # a call (or construction); False for a name passed or compared
+    kind: str  # call (or construction) | name (passed or compared) | fixture (a pytest
+    # test's parameter: pytest calls the fixture function of that name for it)
 
 
 @dataclass(frozen=True)

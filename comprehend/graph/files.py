@@ -24,8 +24,8 @@ class SourceFile:
     blob: str  # git blob sha of its content ("" for symlinks and submodules)
     language: str | None  # None: not a language the graph reads
     size: int
-    skipped: str  # "" when parsed; symlink | submodule | excluded | too-large (binary and
-    # invalid-utf8 are known only from the bytes, so facts carry those)
+    skipped: str  # "" when parsed; symlink | submodule | excluded | too-large |
+    # undecodable-name (binary and invalid-utf8 are known only from the bytes: facts say so)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def blob_sha(data: bytes) -> str:
 
 def _classify(path: str, mode: str, size: int, config: GraphConfig) -> tuple[str | None, str]:
     language = language_for(path, config.extensions)
+    if language and not _decodable(path):
+        return language, "undecodable-name"  # a node id must print and store as UTF-8
     if mode == "120000":
         return language, "symlink"
     if mode == "160000":
@@ -53,6 +55,19 @@ def _classify(path: str, mode: str, size: int, config: GraphConfig) -> tuple[str
     if size > config.max_file_bytes:
         return language, "too-large"
     return language, ""
+
+
+def _decodable(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # git gave bytes that are not UTF-8 (kept as surrogates)
+        return False
+    return True
+
+
+def display_path(path: str) -> str:
+    """A path as UTF-8 text, undecodable bytes replaced: for tables and listings."""
+    return path if _decodable(path) else path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def files_at(repo: Repository, rev: str, config: GraphConfig) -> FileSet:

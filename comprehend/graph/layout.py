@@ -25,6 +25,18 @@ class Module:
 class Placement:
     modules: dict[str, Module] = field(default_factory=dict)  # file path -> its module
     packages: dict[str, Module] = field(default_factory=dict)  # id -> folder package
+    package_names: dict[str, str] = field(default_factory=dict)  # Go: import path -> `package x`
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """What placing one language's files may look at besides their paths."""
+
+    language: str
+    all_paths: frozenset[str]  # every file of the tree (Python looks for __init__.py)
+    manifests: dict[str, str]  # go.mod / Cargo.toml path -> text
+    packages: dict[str, str]  # file path -> its package clause (Go, Java)
+    python_roots: tuple[str, ...]
 
 
 class Binding(NamedTuple):
@@ -43,17 +55,18 @@ def external_id(name: str) -> str:
 class World:
     """Every module and package of the repository, for resolving imports across files."""
 
-    def __init__(self, placements: list[Placement], package_names: dict[str, str]) -> None:
+    def __init__(self, placements: list[Placement]) -> None:
         self.by_id: dict[str, Module] = {}
         self.by_path: dict[str, Module] = {}
+        # Go: import path -> the name its files declare (`package x`)
+        self.package_names: dict[str, str] = {}
         for placement in placements:
+            self.package_names.update(placement.package_names)
             for module in placement.packages.values():
                 self.by_id.setdefault(module.id, module)
             for module in placement.modules.values():
                 self.by_path[module.path] = module
                 self.by_id[module.id] = module
-        # Go: import path -> the name its files declare (`package x`)
-        self.package_names = package_names
         self.symbols: set[str] = set()
         self.symbol_module: dict[str, str] = {}  # symbol id -> id of the module defining it
 

@@ -7,6 +7,7 @@ once in the repository, marked `name-match`."""
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -14,8 +15,8 @@ from fnmatch import fnmatch
 from comprehend.config import GraphConfig
 from comprehend.graph.facts import FileFacts
 from comprehend.graph.files import SourceFile
-from comprehend.graph.lang import go, java, javascript, layout_module, python, rust
-from comprehend.graph.layout import Binding, Module, Placement, World
+from comprehend.graph.lang import layout_module
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World
 
 RESOLVED, NAME_MATCH = "resolved", "name-match"
 _SYMBOL_KINDS = {"class": "class", "function": "function", "constant": "constant", "module": "module"}
@@ -51,8 +52,8 @@ def resolve(
     config: GraphConfig,
 ) -> Resolved:
     out = Resolved()
-    placed, go_names = _place(files, facts, manifests, config, out)
-    world = World([p for p, _ in placed], go_names)
+    placed = _place(files, facts, manifests, config, out)
+    world = World([p for p, _ in placed])
     for placement, _ in placed:
         for package in placement.packages.values():
             _add_node(out, package.id, "package", package.path, package.language, 0, 0, False)
@@ -79,7 +80,7 @@ def resolve(
             _add_imports(out, resolver, file)
     for file in files_by_path.values():
         if file.facts is not None:
-            resolver.register_bases(file)
+            resolver.register_file(file)
     resolver.index_names()
     for file in files_by_path.values():
         if file.facts is not None:
@@ -88,7 +89,7 @@ def resolve(
     return out
 
 
-def _place(files, facts, manifests, config, out) -> tuple[list[tuple[Placement, dict]], dict[str, str]]:
+def _place(files, facts, manifests, config, out) -> list[tuple[Placement, dict]]:
     """Each language's files placed in its module structure (symlinks, submodules and
     excluded files are not; too large, binary and undecodable files are, without symbols)."""
     by_language: dict[str, dict[str, tuple[SourceFile, FileFacts | None]]] = defaultdict(dict)
@@ -96,7 +97,8 @@ def _place(files, facts, manifests, config, out) -> tuple[list[tuple[Placement, 
     for source in files:
         if source.skipped in ("symlink", "submodule") or (source.skipped and source.language):
             skipped[source.skipped] += 1
-        if source.language is None or source.skipped in ("symlink", "submodule", "excluded"):
+        if source.language is None or source.skipped in ("symlink", "submodule", "excluded",
+                                                          "undecodable-name"):
             continue
         file_facts = facts.get((source.blob, source.language))
         if file_facts is not None:
@@ -108,27 +110,14 @@ def _place(files, facts, manifests, config, out) -> tuple[list[tuple[Placement, 
     out.skipped = dict(sorted(skipped.items()))
     all_paths = frozenset(source.path for source in files)
     placed: list[tuple[Placement, dict]] = []
-    go_names: dict[str, str] = {}
     for language, by_path in sorted(by_language.items()):
-        paths = sorted(by_path)
-        packages = {p: f.package for p, (_, f) in by_path.items() if f is not None}
-        if language == "python":
-            placement = python.place(paths, config.python_roots, all_paths)
-        elif language in ("javascript", "typescript", "tsx"):
-            placement = javascript.place(paths, language)
-        elif language == "go":
-            mods = go.module_paths({p: t for p, t in manifests.items() if p.endswith("go.mod")})
-            placement, names = go.place(paths, mods, packages)
-            go_names.update(names)
-        elif language == "rust":
-            crates = rust.crate_names({p: t for p, t in manifests.items() if p.endswith("Cargo.toml")})
-            placement = rust.place(paths, crates)
-        elif language == "java":
-            placement = java.place(paths, packages)
-        else:  # a registered language without a layout yet: one module per file
-            placement = javascript.place(paths, language)
-        placed.append((placement, by_path))
-    return placed, go_names
+        context = PlaceContext(
+            language=language, all_paths=all_paths, manifests=manifests,
+            packages={p: f.package for p, (_, f) in by_path.items() if f is not None},
+            python_roots=config.python_roots,
+        )
+        placed.append((layout_module(language).place(sorted(by_path), context), by_path))
+    return placed
 
 
 def _is_test_path(path: str, language: str, config: GraphConfig) -> bool:
@@ -223,13 +212,18 @@ def _add_imports(out: Resolved, resolver: _Resolver, file: _File) -> None:
 def _add_references(out: Resolved, resolver: _Resolver, file: _File) -> None:
     for ref in file.facts.references:
         source = resolver.scope_node(file, ref.scope)
+        if ref.kind == "fixture":
+            fixture = resolver.fixture(file, ref.chain)
+            if fixture is not None:
+                _edge(out, source, fixture, "calls", RESOLVED, ref.line)
+            continue
         found = resolver.resolve(file, ref.scope, ref.chain)
         if found is None:
             continue
         target, confidence = found
         if target == source:
             continue
-        if ref.call:
+        if ref.kind == "call":
             _edge(out, source, target, "calls", confidence, ref.line)
         node = out.nodes[source]
         if node["test_case"] and not out.nodes[target]["is_test"]:
@@ -264,6 +258,16 @@ class _Resolver:
         self._bases: dict[str, list[tuple[str, str]]] = {}
         self._busy: set = set()
         self.by_name: dict[tuple[str, str], list[str]] = {}
+        self._rules: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {}
+
+    def rules(self, language: str) -> tuple[frozenset[str], frozenset[str], bool]:
+        """(self names, names never guessed, class members visible unqualified)."""
+        found = self._rules.get(language)
+        if found is None:
+            layout = layout_module(language)
+            found = (layout.SELF_NAMES, layout.NOT_GUESSED, getattr(layout, "CLASS_MEMBERS_VISIBLE", False))
+            self._rules[language] = found
+        return found
 
     # --- registration ------------------------------------------------------------------
 
@@ -273,7 +277,8 @@ class _Resolver:
         else:
             self.bindings[module_id].setdefault(binding.name, binding)
 
-    def register_bases(self, file: _File) -> None:
+    def register_file(self, file: _File) -> None:
+        """Its default export (JS/TS) and its classes' bases, resolved later on demand."""
         if file.facts.default_export:
             self.default_exports[file.module.id] = file.module.ns + file.facts.default_export
         for index, definition in enumerate(file.facts.definitions):
@@ -421,8 +426,7 @@ class _Resolver:
         """A plain name as code in `scope` sees it."""
         module = file.module
         definitions = file.facts.definitions
-        layout = layout_module(module.language)
-        visible_members = getattr(layout, "CLASS_MEMBERS_VISIBLE", False)
+        visible_members = self.rules(module.language)[2]
         innermost = True
         while scope >= 0:
             definition = definitions[scope]
@@ -460,12 +464,12 @@ class _Resolver:
         parts = chain.split(".")
         head = parts[0]
         language = file.module.language
-        layout = layout_module(language)
+        self_names = self.rules(language)[0]
         current: str | None = None
         rest = parts[1:]
         if head == "?":
             return self.guess(language, parts[-1]) if guess else None
-        if head in layout.SELF_NAMES or (head and head == self._receiver(file, scope)):
+        if head in self_names or (head and head == self._receiver(file, scope)):
             current = self.enclosing_class(file, scope)
         elif head == "super" and rest:
             owner = self.enclosing_class(file, scope)
@@ -493,12 +497,27 @@ class _Resolver:
         return self.guess(language, parts[-1])
 
     def guess(self, language: str, name: str) -> tuple[str, str] | None:
-        if name in layout_module(language).NOT_GUESSED:
+        if name in self.rules(language)[1]:
             return None
         found = self.by_name.get((family(language), name))
         if found is not None and len(found) == 1:
             return found[0], NAME_MATCH
         return None
+
+    def fixture(self, file: _File, name: str) -> str | None:
+        """The pytest fixture a test parameter names: a function of that name in the test's
+        own module, else in the nearest conftest.py above it (pytest's own order)."""
+        candidate = file.module.ns + name
+        if self.kind(candidate) == "function":
+            return candidate
+        folder = posixpath.dirname(file.module.path)
+        while True:
+            conftest = self.world.module_at(posixpath.join(folder, "conftest.py"))
+            if conftest is not None and self.kind(conftest.ns + name) == "function":
+                return conftest.ns + name
+            if not folder:
+                return None
+            folder = posixpath.dirname(folder)
 
     def _receiver(self, file: _File, scope: int) -> str:
         definitions = file.facts.definitions

@@ -1,10 +1,10 @@
 """Which commits AI wrote: every commit gets a class (ai, bot, human, unknown), the tool and
 model where a marker names them, a confidence, and the signals that decided it.
 
-Layers, strongest last: author and committer identity, trailers and lines anywhere in the
-message, sidecar records (git-ai notes, Agent Trace), then the team's own rules in
-.comprehend.toml, which override everything. A commit with no marker is human: the AI
-share is a floor (many tools leave no trace), never a guess."""
+Layers: author and committer identity, trailers and lines anywhere in the message, sidecar
+records (git-ai notes, Agent Trace); the team's own rules in .comprehend.toml override them
+all. A commit with no marker is human: the AI share is a floor (many tools leave no
+trace), never a guess."""
 
 from __future__ import annotations
 
@@ -214,8 +214,8 @@ def squash_with_ai_trailers(raw: RawCommit, attribution: CommitAttribution) -> b
     return bool(_SQUASH_SEPARATOR.search(message)) or len(_SQUASH_BULLET.findall(message)) >= 2
 
 
-def read_commits(repo: Repository, revisions: Sequence[str]) -> Iterable[RawCommit]:
-    for f in log_commits(repo, revisions):
+def read_commits(repo: Repository, revisions: Sequence[str], walk: bool = True) -> Iterable[RawCommit]:
+    for f in log_commits(repo, revisions, walk=walk):
         if len(f) == 8:
             yield RawCommit(f[0], tuple(f[1].split()), f[2], f[3], f[4], f[5], int(f[6] or 0),
                             f[7].rstrip("\n"))
@@ -228,10 +228,12 @@ def classify_commits(
     *,
     catalogue: Catalogue | None = None,
     sidecars: Sidecars | None = None,
+    walk: bool = True,
 ) -> list[CommitAttribution]:
     """Every commit git log walks for `rev_range` ("base..head", or a list of git log
     revision arguments such as ["head", "^base"]), newest first, from one streamed
-    `git log`. Large squash merges with AI trailers come back with mixed=True."""
+    `git log`; with walk=False, just the commits listed. Large squash merges with AI
+    trailers come back with mixed=True."""
     catalogue = catalogue or load_catalogue()
     rules = compile_rules(config)
     if sidecars is None:
@@ -241,7 +243,7 @@ def classify_commits(
     results: list[CommitAttribution] = []
     squashes: dict[str, int] = {}
     has_sidecars = bool(sidecars.git_ai or sidecars.agent_trace)
-    for raw in read_commits(repo, revisions):
+    for raw in read_commits(repo, revisions, walk):
         attribution = classify_commit(raw, catalogue, rules,
                                       sidecars.hits(raw.sha) if has_sidecars else (),
                                       boundary=raw.sha in boundaries)

@@ -15,6 +15,7 @@ from comprehend.config import Config
 from comprehend.errors import RepositoryError
 from comprehend.history.git import (
     Repository,
+    TrackedFile,
     blame_incremental,
     existing_commits,
     is_ancestor,
@@ -95,7 +96,10 @@ def attribute_files(
     return {path: result[path] for path in paths}
 
 
-def _attribute_missing(repo, config, store, context, todo, tracked, progress) -> dict[str, tuple[str, list[CachedRange]]]:
+def _attribute_missing(
+    repo: Repository, config: Config, store: Store, context: Context, todo: list[str],
+    tracked: dict[str, TrackedFile], progress: Callable[[int, int], None] | None,
+) -> dict[str, tuple[str, list[CachedRange]]]:
     """Attribution of files not cached at this revision. A file cached at an ancestor
     revision is brought forward: unchanged since, its answer is reused as it is; changed,
     only the commits since are blamed and older lines take the cached answer. Anything

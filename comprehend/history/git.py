@@ -357,11 +357,13 @@ def stream_records(args: Sequence[str], cwd: Path | str, separator: bytes = b"\0
         proc.stderr.close()
 
 
-def log_commits(repo: Repository, revisions: Sequence[str]) -> Iterator[list[str]]:
+def log_commits(repo: Repository, revisions: Sequence[str], *, walk: bool = True) -> Iterator[list[str]]:
     """Every commit `git log REVISIONS` walks, newest first, as LOG_FIELDS strings, from
-    one streamed process. Revisions are git's (a range "A..B", "^A", shas)."""
-    args = ["log", "--no-show-signature", "--encoding=UTF-8", "-z", f"--format={_LOG_FORMAT}",
-            "--end-of-options", *revisions, "--"]
+    one streamed process. Revisions are git's (a range "A..B", "^A", shas); with
+    walk=False, only the commits named."""
+    no_walk = [] if walk else ["--no-walk=unsorted"]
+    args = ["log", *no_walk, "--no-show-signature", "--encoding=UTF-8", "-z",
+            f"--format={_LOG_FORMAT}", "--end-of-options", *revisions, "--"]
     for record in stream_records(args, repo.root):
         if record:
             yield record.decode("utf-8", "replace").split("\x1f", 7)

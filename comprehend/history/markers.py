@@ -75,7 +75,6 @@ class Hit:
     model: str | None
     confidence: float
     signal: Signal
-    identity: bool = False  # found in the author/committer identity, not the message
 
 
 @dataclass(frozen=True)
@@ -149,19 +148,18 @@ class Catalogue:
         if tool is not None:
             if tool.cls == "ai" or role == "author":
                 hits.append(Hit(tool.cls, tool.id, _model(tool, name),
-                                _conf(role, tool), Signal("identity", where, f"{name} <{email}>"),
-                                identity=True))
+                                _conf(role, tool), Signal("identity", where, f"{name} <{email}>")))
         elif role == "author":
             m = _NOREPLY.match(email.strip())
             if m and m.group("login").lower().endswith("[bot]"):
                 login = m.group("login")
                 hits.append(Hit("bot", login[: -len("[bot]")].lower(), None,
                                 STRENGTH["unknown-bot"],
-                                Signal("identity", where, f"{name} <{email}>"), identity=True))
+                                Signal("identity", where, f"{name} <{email}>")))
         for tool in self._suffixed:
             if name.endswith(tool.name_suffix):
                 hits.append(Hit(tool.cls, tool.id, None, _conf("name-suffix", tool),
-                                Signal("name-suffix", where, f"{name} <{email}>"), identity=True))
+                                Signal("name-suffix", where, f"{name} <{email}>")))
         return hits
 
     def message_hits(self, message: str) -> list[Hit]:

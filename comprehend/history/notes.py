@@ -80,7 +80,8 @@ class Sidecars:
     git_ai: Mapping[str, CommitRecord] = field(default_factory=lambda: MappingProxyType({}))
     agent_trace: Mapping[str, tuple[CommitRecord, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
-    digest: str = ""  # changes whenever what the sidecars say may have changed
+    # commit -> a digest of every record about it: what changed since the last run.
+    digests: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[str, ...] = ()
 
     def hits(self, sha: str) -> list[Hit]:
@@ -147,10 +148,13 @@ def parse_git_ai_note(text: str, commit: str, catalogue: Catalogue, where: str =
         return None
     agents: dict[str, tuple[str | None, str | None]] = {}
     for table in ("prompts", "sessions"):
-        for key, record in (meta.get(table) or {}).items():
-            agent = (record or {}).get("agent_id") or {}
-            tool = agent.get("tool")
-            agents[key] = (catalogue.tool_id(tool) if tool else None, agent.get("model") or None)
+        records = meta.get(table)
+        for key, record in (records.items() if isinstance(records, dict) else ()):
+            agent = record.get("agent_id") if isinstance(record, dict) else None
+            agent = agent if isinstance(agent, dict) else {}
+            tool, model = agent.get("tool"), agent.get("model")
+            agents[key] = (catalogue.tool_id(tool) if isinstance(tool, str) and tool else None,
+                           model if isinstance(model, str) and model else None)
     files: dict[str, list[LineRange]] = {}
     path: str | None = None
     for raw in attestation.splitlines():
@@ -189,7 +193,7 @@ def parse_agent_trace(record: dict, catalogue: Catalogue, where: str) -> CommitR
     """One Agent Trace record (v0.1): files -> conversations -> ranges, each under a
     contributor {type: ai|human|mixed|unknown, model_id}; a range may name its own
     contributor. None unless it names a git revision."""
-    vcs = record.get("vcs") or {}
+    vcs = record.get("vcs") if isinstance(record.get("vcs"), dict) else {}
     revision = vcs.get("revision") or vcs.get("revision_id")
     if not isinstance(revision, str) or not revision or vcs.get("type", "git") != "git":
         return None
@@ -197,14 +201,14 @@ def parse_agent_trace(record: dict, catalogue: Catalogue, where: str) -> CommitR
     tool_name = tool_info.get("name") if isinstance(tool_info, dict) else tool_info
     tool = catalogue.tool_id(tool_name) if isinstance(tool_name, str) and tool_name else None
     files: dict[str, list[LineRange]] = {}
-    for entry in record.get("files") or []:
+    for entry in _dicts(record.get("files")):
         path = entry.get("path") or entry.get("relative_path")
         if not isinstance(path, str):
             continue
-        for conv in entry.get("conversations") or []:
-            base = conv.get("contributor") or {}
-            for r in conv.get("ranges") or []:
-                who = r.get("contributor") or base
+        for conv in _dicts(entry.get("conversations")):
+            base = conv.get("contributor") if isinstance(conv.get("contributor"), dict) else {}
+            for r in _dicts(conv.get("ranges")):
+                who = r.get("contributor") if isinstance(r.get("contributor"), dict) else base
                 cls = _TRACE_CLASS.get(str(who.get("type", "unknown")).lower(), "unknown")
                 try:
                     start, end = int(r["start_line"]), int(r["end_line"])
@@ -219,15 +223,18 @@ def parse_agent_trace(record: dict, catalogue: Catalogue, where: str) -> CommitR
     )
 
 
+def _dicts(value: object) -> list[dict]:
+    """The objects of a JSON array (records written by other tools may be malformed)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 # --- Loading ------------------------------------------------------------------------------
 
 def load_sidecars(repo: Repository, catalogue: Catalogue) -> Sidecars:
     warnings: list[str] = []
-    digest = hashlib.sha256()
-    notes_tip = ref_sha(repo, NOTES_REF)
-    digest.update(f"notes:{notes_tip}\n".encode())
+    digests: dict[str, list[str]] = {}
     git_ai: dict[str, CommitRecord] = {}
-    if notes_tip:
+    if ref_sha(repo, NOTES_REF):
         pairs = list_notes(repo, NOTES_REF)
         blobs = read_blobs(repo, [blob for blob, _ in pairs])
         for blob, commit in pairs:
@@ -235,15 +242,17 @@ def load_sidecars(repo: Repository, catalogue: Catalogue) -> Sidecars:
             note = parse_git_ai_note(text, commit, catalogue)
             if note is not None:
                 git_ai[commit] = note
+                digests.setdefault(commit, []).append(blob)  # a blob sha is its content's digest
         skipped = len(pairs) - len(git_ai)
         if skipped:
             warnings.append(f"{NOTES_REF}: {skipped} note(s) are not Git AI authorship logs; ignored")
 
     traces: dict[str, list[CommitRecord]] = {}
+    trace_digests: dict[str, list[str]] = {}
+    expanded: dict[str, list[CommitRecord]] = {}
     seen_ids: set[str] = set()
     bad = 0
     for where, text in _agent_trace_files(repo):
-        digest.update(f"{where}\n".encode() + hashlib.sha256(text).digest())
         for line in text.decode("utf-8", "replace").splitlines():
             if not line.strip():
                 continue
@@ -262,13 +271,23 @@ def load_sidecars(repo: Repository, catalogue: Catalogue) -> Sidecars:
             record = parse_agent_trace(data, catalogue, where)
             if record is not None:
                 traces.setdefault(record.commit, []).append(record)
+                record_digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+                trace_digests.setdefault(record.commit, []).append(record_digest)
     if bad:
         warnings.append(f"{AGENT_TRACE_DIR}/: {bad} line(s) are not JSON records; ignored")
-    traces = _expand_short_shas(repo, traces)
+    full = _full_shas(repo, list(traces))
+    for short, records in traces.items():
+        for record in records:
+            expanded.setdefault(full.get(short, short), []).append(record)
+    for short, record_digests in trace_digests.items():
+        digests.setdefault(full.get(short, short), []).extend(record_digests)
     return Sidecars(
         git_ai=MappingProxyType(git_ai),
-        agent_trace=MappingProxyType({k: tuple(v) for k, v in traces.items()}),
-        digest=digest.hexdigest(),
+        agent_trace=MappingProxyType({k: tuple(v) for k, v in expanded.items()}),
+        digests=MappingProxyType({
+            sha: hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+            for sha, parts in digests.items()
+        }),
         warnings=tuple(warnings),
     )
 
@@ -294,13 +313,7 @@ def _agent_trace_files(repo: Repository) -> list[tuple[str, bytes]]:
     return sorted(found.items())
 
 
-def _expand_short_shas(repo: Repository, traces: dict[str, list[CommitRecord]]) -> dict[str, list[CommitRecord]]:
-    """Trace records may name an abbreviated revision; key them by the full sha."""
-    short = [k for k in traces if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", k)]
-    if not short:
-        return traces
-    full = existing_commits(repo, short)
-    out: dict[str, list[CommitRecord]] = {}
-    for key, records in traces.items():
-        out.setdefault(full.get(key, key), []).extend(records)
-    return out
+def _full_shas(repo: Repository, revisions: list[str]) -> dict[str, str]:
+    """Trace records may name an abbreviated revision: the full sha of each short one."""
+    short = [k for k in revisions if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", k)]
+    return existing_commits(repo, short) if short else {}

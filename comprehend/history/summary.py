@@ -12,11 +12,18 @@ from typing import Any
 
 from comprehend.history.attribution import CLASSES
 from comprehend.history.blame import attribute_files
-from comprehend.history.git import Repository, list_files, rev_list, shallow_commits, text_line_counts
+from comprehend.history.git import (
+    Repository,
+    list_files,
+    rev_list,
+    shallow_commits,
+    text_line_counts,
+)
 from comprehend.history.ledger import record_history
 from comprehend.store.connection import Store
 from comprehend.store.history import commit_classes
 
+SHALLOW_AUTHOR = "(before the shallow clone's history)"
 SHALLOW_FIX = "fetch the full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
 
 
@@ -55,7 +62,10 @@ def summarize(workspace, store: Store, *, rev: str = "HEAD",
                 lines_by_tool[line.tool] += 1
             module[line.cls] += 1
             origin = classes.get(line.commit)
-            author, email = (origin.author, origin.email) if origin else ("", "")
+            if line.source == "shallow":  # the cut commit's author did not write these
+                author, email = SHALLOW_AUTHOR, SHALLOW_AUTHOR
+            else:
+                author, email = (origin.author, origin.email) if origin else ("", "")
             key = email.lower() or author
             names.setdefault(key, author)
             authors.setdefault(key, Counter())[line.cls] += 1

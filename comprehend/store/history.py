@@ -12,6 +12,7 @@ from comprehend.store.connection import Store
 
 FINGERPRINT_KEY = "attribution.fingerprint"
 TIPS_KEY = "attribution.tips"
+SIDECARS_KEY = "attribution.sidecars"  # commit -> digest of its sidecar records
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,26 @@ def fingerprint_and_tips(store: Store) -> tuple[str | None, list[str]]:
     return get_meta(store, FINGERPRINT_KEY), json.loads(tips) if tips else []
 
 
+def sidecar_digests(store: Store) -> dict[str, str]:
+    value = get_meta(store, SIDECARS_KEY)
+    return json.loads(value) if value else {}
+
+
+def replace_sidecar_records(store: Store, digests: dict[str, str], changed: Sequence[str],
+                            redone: Sequence[CommitAttribution]) -> None:
+    """Sidecar records changed for `changed` commits: store their new classification,
+    forget the cached lines of every file holding a line of theirs, keep the digests."""
+    with store.transaction() as conn:
+        _insert_commits(conn, redone)
+        for i in range(0, len(changed), 500):
+            chunk = list(changed[i:i + 500])
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f'DELETE FROM lines WHERE file IN (SELECT file FROM lines WHERE "commit" IN ({marks}))',
+                         chunk)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (SIDECARS_KEY, json.dumps(digests, sort_keys=True)))
+
+
 def reset_attribution(store: Store, fingerprint: str) -> None:
     """Forget every classification and cached line: the rules that made them changed."""
     with store.transaction() as conn:
@@ -42,9 +63,17 @@ def reset_attribution(store: Store, fingerprint: str) -> None:
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                      (FINGERPRINT_KEY, fingerprint))
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (TIPS_KEY, "[]"))
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (SIDECARS_KEY, "{}"))
 
 
 def save_commits(store: Store, commits: Sequence[CommitAttribution], tips: list[str]) -> None:
+    with store.transaction() as conn:
+        _insert_commits(conn, commits)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (TIPS_KEY, json.dumps(tips)))
+
+
+def _insert_commits(conn, commits: Sequence[CommitAttribution]) -> None:
     rows = [
         (c.sha, c.author, c.email, c.committer, c.committer_email, c.committed_at, c.subject,
          c.cls, c.tool, c.model, c.confidence,
@@ -53,15 +82,12 @@ def save_commits(store: Store, commits: Sequence[CommitAttribution], tips: list[
          int(c.mixed), c.cls_without_sidecars)
         for c in commits
     ]
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT OR REPLACE INTO commits (sha, author, email, committer, committer_email, "
-            "committed_at, subject, class, tool, model, confidence, signals, mixed, "
-            "cls_without_sidecars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (TIPS_KEY, json.dumps(tips)))
+    conn.executemany(
+        "INSERT OR REPLACE INTO commits (sha, author, email, committer, committer_email, "
+        "committed_at, subject, class, tool, model, confidence, signals, mixed, "
+        "cls_without_sidecars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 _COLUMNS = ("sha, author, email, committer, committer_email, committed_at, subject, class, "

@@ -140,10 +140,11 @@ def test_a_mutant_that_loops_forever_times_out_and_is_rerun_alone(tmp_path: Path
     messages: list[str] = []
     config = Config(adversary=AdversaryConfig(timeout_factor=1.0, timeout_slack=1.0))
     report = run_mutation(repo, config, change, None, None, progress=messages.append)
-    # n -= 1 -> n += 1, n = 1, pass: each never ends; n -= 2 ends (and passes: a survivor).
-    assert report.stats == dataclasses.replace(report.stats, mutants=5, timed_out=3, killed=1, survived=1)
-    assert "mutation: re-running 3 timed-out mutants alone" in messages
-    assert [f.title for f in report.findings] == ["No test fails when `1` -> `2` (constant)"]
+    # n -= 1 -> n += 1, n = 1, pass, n -= 0: each never ends; n -= 2 returns -1 (killed).
+    assert report.stats == dataclasses.replace(report.stats, mutants=5, timed_out=4, killed=1,
+                                               survived=0, skipped=0)
+    assert "mutation: re-running 4 timed-out mutants alone" in messages
+    assert report.findings == []
 
 
 def test_tests_failing_before_any_mutation_are_left_out_and_named(tmp_path: Path) -> None:

@@ -7,14 +7,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepo import BASE_ENV, GitRepo
 
 from comprehend.config import AttributionConfig, Config, IdentityRule
 from comprehend.errors import RepositoryError
-from comprehend.history.blame import attribute_files, attribute_lines, parse_incremental
+from comprehend.history.blame import (
+    attribute_change,
+    attribute_files,
+    attribute_lines,
+    parse_incremental,
+)
 from comprehend.history.git import blame_incremental, open_repository
 from comprehend.history.ledger import record_history
 from comprehend.store import open_store
-from gitrepo import BASE_ENV, GitRepo
 
 CLAUDE = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
 
@@ -202,3 +207,22 @@ def test_comprehend_keeps_its_commit_graph_in_its_own_folder(tmp_path: Path) -> 
         attribute_lines(open_repository(repo.path), Config(), store, "a.py")
     assert (repo.path / ".git/comprehend/objects/info/commit-graphs/commit-graph-chain").is_file()
     assert sorted(p.name for p in (repo.path / ".git/objects/info").iterdir()) == []
+
+
+def test_attribute_change_gives_only_the_lines_the_change_wrote(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("f.py", "a = 1\nb = 2\nc = 3\n")
+    repo.write("g.py", "untouched = True\n")
+    base = repo.commit("Add f\n")
+    repo.write("f.py", "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n")
+    ai = repo.commit("Add d and e" + CLAUDE)
+    repo.write("f.py", "a = 10\nb = 2\nc = 3\nd = 4\ne = 5\n")
+    human = repo.commit("Change a\n")
+    with open_store(tmp_path / "store.db") as store:
+        change = attribute_change(open_repository(repo.path), Config(), store, base, "HEAD",
+                                  ["f.py", "g.py", "gone.py"])
+    assert {p: [(a.line, a.commit, a.cls, a.tool) for a in lines] for p, lines in change.items()} == {
+        "f.py": [(1, human, "human", None), (4, ai, "ai", "claude-code"), (5, ai, "ai", "claude-code")],
+        "g.py": [],
+        "gone.py": [],
+    }

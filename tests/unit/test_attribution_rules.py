@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gitrepo import GitRepo
 
 from comprehend.config import load_config
 from comprehend.errors import ConfigError
 from comprehend.history.attribution import Signal, classify_commits
 from comprehend.history.git import open_repository
-from gitrepo import GitRepo
 
 RULES = """\
 [[attribution.rules]]

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from gitrepo import GitRepo
 
 from comprehend.config import Config
 from comprehend.history.attribution import classify_commits
-from comprehend.history.blame import attribute_lines
+from comprehend.history.blame import attribute_files, attribute_lines
 from comprehend.history.git import open_repository
 from comprehend.history.markers import load_catalogue
-from comprehend.history.notes import LineRange, load_sidecars, parse_git_ai_note
+from comprehend.history.notes import LineRange, load_sidecars, parse_agent_trace, parse_git_ai_note
 from comprehend.store import open_store
-from gitrepo import GitRepo
 
 SESSION = "s_0123456789abcd::t_fedcba98765432"
 HUMAN = "h_aaaaaaaaaaaaaa"
@@ -159,3 +159,41 @@ def test_quoted_paths_and_a_note_that_is_not_an_authorship_log() -> None:
     assert note is not None
     assert dict(note.files) == {"docs/my file.md": (LineRange(3, 5, "ai", None, None),)}
     assert parse_git_ai_note("just a human note\n", "c" * 40, catalogue) is None
+
+
+def test_a_new_note_reclassifies_its_commit_and_keeps_other_caches(tmp_path: Path) -> None:
+    repo = GitRepo.create(tmp_path / "repo")
+    repo.write("a.py", "a = 1\nb = 2\nc = 3\n")
+    first = repo.commit("Add a\n")
+    repo.write("b.py", "d = 4\n")
+    repo.commit("Add b\n")
+    with open_store(tmp_path / "store.db") as store:
+        attribute_files(open_repository(repo.path), Config(), store, ["a.py", "b.py"])
+        with store.transaction() as conn:  # mark the cached answers to see which are kept
+            conn.execute("UPDATE lines SET tool = 'cached'")
+        repo.git("notes", "--ref=ai", "add", "-F", "-", first, input=v3_note(
+            first, f"a.py\n  {SESSION} 1-2\n",
+            {"s_0123456789abcd": {"agent_id": {"tool": "claude", "id": "1", "model": "claude-opus-4-7"}}}))
+        after = attribute_files(open_repository(repo.path), Config(), store, ["a.py", "b.py"])
+        stored = store.conn.execute("SELECT class, tool, cls_without_sidecars FROM commits WHERE sha = ?",
+                                    (first,)).fetchone()
+    assert [(a.cls, a.tool, a.source) for a in after["a.py"]] == [
+        ("ai", "claude-code", "git-ai"), ("ai", "claude-code", "git-ai"), ("unknown", None, "git-ai")]
+    assert [(a.cls, a.tool) for a in after["b.py"]] == [("human", "cached")]
+    assert stored == ("ai", "claude-code", "human")
+
+
+def test_malformed_records_from_other_tools_are_read_as_far_as_they_make_sense() -> None:
+    catalogue = load_catalogue()
+    odd_meta = '{"schema_version": "authorship/3.0.0", "prompts": [1, 2], "sessions": {"s_1": "x"}}'
+    note = parse_git_ai_note(f"a.py\n  {SESSION} 1-2,x-y\n---\n{odd_meta}\n", "c" * 40, catalogue)
+    assert note is not None
+    assert dict(note.files) == {"a.py": (LineRange(1, 2, "ai", None, None),)}
+    record = parse_agent_trace({"vcs": {"type": "git", "revision": "c" * 40}, "tool": "cursor",
+                                "files": [{"path": "b.py", "conversations": [
+                                    {"contributor": "ai", "ranges": [{"start_line": 3, "end_line": 4},
+                                                                     "bad", {"start_line": "x"}]}]},
+                                          "not a file"]}, catalogue, "t.jsonl")
+    assert record is not None
+    assert dict(record.files) == {"b.py": (LineRange(3, 4, "unknown", None, None),)}
+    assert parse_agent_trace({"vcs": "git", "files": []}, catalogue, "t.jsonl") is None

@@ -6,9 +6,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from gitrepo import BASE_ENV, GitRepo
+
 from comprehend.history.summary import summarize
 from comprehend.workspace import open_workspace
-from gitrepo import BASE_ENV, GitRepo
 
 
 def build(tmp_path: Path) -> GitRepo:
@@ -79,6 +80,10 @@ def test_summary_in_a_shallow_clone_names_the_fix(tmp_path: Path) -> None:
     # ...but it carries every older line: those are unknown, not the bot's or Ana's.
     assert data["ai_share"]["by_class"] == {"ai": 1, "bot": 0, "human": 0, "unknown": 10}
     assert data["ai_share"]["by_source"] == {"shallow": 10, "commit": 1}
+    assert {k: (v["name"], v["lines"], v["unknown"]) for k, v in data["ai_share"]["by_author"].items()} == {
+        "(before the shallow clone's history)": ("(before the shallow clone's history)", 10, 10),
+        "ben@example.com": ("Ben Ode", 1, 0),
+    }
     assert data["attribution"]["warnings"] == [
         "shallow clone: history stops at 1 commit(s); lines older than that count as unknown; "
         "fetch the full history (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"

@@ -28,15 +28,18 @@ def graph(repo: GitRepo, tmp_path: Path):
     commit = repo.head()
     repo.git("add", "link.py")
     repo.git("update-index", "--add", "--cacheinfo", f"160000,{commit},sub")
+    blob = repo.git("hash-object", "-w", "--stdin", input="def f():\n    pass\n").strip()
+    undecodable = b"caf\xe9.py".decode("utf-8", "surrogateescape")
+    repo.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{undecodable}")
     repo.git("commit", "-q", "-m", "symlink and submodule")  # not `add -A`: sub has no folder
     return graph_of(repo, tmp_path / "store.db")
 
 
 def test_each_kind_of_bad_file_is_counted(graph) -> None:
     assert graph.stats["skipped"] == {"binary": 1, "excluded": 1, "invalid-utf8": 1, "submodule": 1,
-                                      "symlink": 1, "too-large": 1}
-    assert graph.stats["files"] == 11
-    assert graph.stats["by_language"] == {"python": 7}
+                                      "symlink": 1, "too-large": 1, "undecodable-name": 1}
+    assert graph.stats["files"] == 12
+    assert graph.stats["by_language"] == {"python": 8}
 
 
 def test_unparsed_files_are_modules_without_symbols(graph) -> None:

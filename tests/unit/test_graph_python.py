@@ -83,6 +83,20 @@ FILES = {
 
         def helper():
             return pricing.RATE
+
+
+        def test_with_fixture(cart, tmp_path):
+            assert cart.total() == 0
+    """,
+    "tests/conftest.py": """
+        import pytest
+
+        from shop.orders import Order
+
+
+        @pytest.fixture
+        def cart():
+            return Order()
     """,
 }
 
@@ -95,8 +109,8 @@ def graph(tmp_path_factory):
 def test_modules_and_packages(graph) -> None:
     assert nodes(graph, "package") == {"shop", "ns", "ns.plugins"}
     assert nodes(graph, "module") == {"shop.cart", "shop.pricing", "shop.orders", "ns.plugins.extra",
-                                      "test_cart"}
-    assert nodes(graph, "external") == {"external:typing"}
+                                      "test_cart", "conftest"}
+    assert nodes(graph, "external") == {"external:typing", "external:pytest"}
     assert graph.nodes["shop"]["path"] == "src/shop/__init__.py"
     assert graph.nodes["ns.plugins"]["path"] == "src/ns/plugins"
 
@@ -108,15 +122,16 @@ def test_symbols(graph) -> None:
         "shop.cart.Cart.__init__", "shop.cart.Cart.with_item", "shop.cart.Cart.total",
         "shop.cart.Cart.save", "shop.cart.save", "shop.pricing.total", "shop.pricing.round_price",
         "shop.orders.Order.save", "ns.plugins.extra.make", "test_cart.test_total",
-        "test_cart.test_save", "test_cart.helper",
+        "test_cart.test_save", "test_cart.helper", "test_cart.test_with_fixture", "conftest.cart",
     }
     cart = graph.nodes["shop.cart.Cart"]
     assert (cart["path"], cart["language"], cart["start_line"], cart["end_line"]) == (
         "src/shop/cart.py", "python", 10, 22)
-    assert {n for n, d in graph.nodes.items() if d["test_case"]} == {"test_cart.test_total",
-                                                                     "test_cart.test_save"}
+    assert {n for n, d in graph.nodes.items() if d["test_case"]} == {
+        "test_cart.test_total", "test_cart.test_save", "test_cart.test_with_fixture"}
     assert {n for n, d in graph.nodes.items() if d["is_test"]} == {
-        "test_cart", "test_cart.test_total", "test_cart.test_save", "test_cart.helper"}
+        "test_cart", "test_cart.test_total", "test_cart.test_save", "test_cart.helper",
+        "test_cart.test_with_fixture", "conftest", "conftest.cart"}
 
 
 def test_imports(graph) -> None:
@@ -127,6 +142,7 @@ def test_imports(graph) -> None:
         ("shop.orders", "shop.cart"),
         ("ns.plugins.extra", "shop"),
         ("test_cart", "shop.pricing"), ("test_cart", "shop.cart"),
+        ("conftest", "external:pytest"), ("conftest", "shop.orders"),
     }
     type_only = {(s, d) for s, d, a in graph.edges if a["kind"] == "imports" and a["type_checking"]}
     assert type_only == {("shop.cart", "shop.orders")}
@@ -148,6 +164,9 @@ def test_calls_resolve_through_aliases_re_exports_and_scopes(graph) -> None:
         ("test_cart.test_total", "shop.cart.Cart.with_item", "name-match"),
         ("test_cart.test_save", "shop.cart.save", "resolved"),
         ("test_cart.test_save", "shop.cart.Cart", "resolved"),
+        # pytest calls the fixture a test names; the fixture builds an Order
+        ("test_cart.test_with_fixture", "conftest.cart", "resolved"),
+        ("conftest.cart", "shop.orders.Order", "resolved"),
     }
     assert edges(graph, "inherits") == {("shop.orders.Order", "shop.cart.Cart")}
 
@@ -157,8 +176,11 @@ def test_tests_edges_and_test_selection(graph) -> None:
         ("test_cart.test_total", "shop.cart.Cart"), ("test_cart.test_total", "shop.cart.Cart.with_item"),
         ("test_cart.test_save", "shop.cart.save"), ("test_cart.test_save", "shop.cart.Cart"),
     }
-    assert graph.tests_of(["shop.pricing.round_price"]) == {"test_cart.test_total", "test_cart.test_save"}
-    assert graph.tests_of(["shop.cart.save"]) == {"test_cart.test_save", "test_cart.test_total"}
+    every_test = {"test_cart.test_total", "test_cart.test_save", "test_cart.test_with_fixture"}
+    assert graph.tests_of(["shop.pricing.round_price"]) == every_test
+    assert graph.tests_of(["shop.cart.save"]) == every_test
+    # a method reaches the users of its class: the fixture builds an Order
+    assert graph.tests_of(["shop.orders.Order.save"]) == {"test_cart.test_with_fixture"}
     assert graph.tests_of(["ns.plugins.extra.make"]) == set()
 
 
@@ -179,7 +201,7 @@ def test_questions(graph) -> None:
     assert graph.impact(["shop.pricing.round_price"]) == {
         "shop.pricing.total", "shop.cart.save", "shop.cart.Cart.total", "shop.cart.Cart.save",
         "shop.cart.Cart", "shop.orders.Order.save", "shop.orders.Order", "ns.plugins.extra.make",
-        "test_cart.test_total", "test_cart.test_save",
+        "test_cart.test_total", "test_cart.test_save", "conftest.cart", "test_cart.test_with_fixture",
     }
     with pytest.raises(KeyError, match="no node 'shop.nothing'"):
         graph.callers("shop.nothing")

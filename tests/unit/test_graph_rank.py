@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from comprehend.graph.rank import pagerank
 from gitrepo import GitRepo
 from graphkit import commit_files
+
+from comprehend.graph.rank import pagerank
 
 
 def test_two_nodes_one_edge() -> None:

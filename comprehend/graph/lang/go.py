@@ -8,7 +8,7 @@ import re
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules
-from comprehend.graph.layout import Binding, Module, Placement, World, external_id
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 SELF_NAMES: frozenset[str] = frozenset()  # a receiver's name is per method: Definition.self_name
 NOT_GUESSED = frozenset("""
@@ -82,22 +82,25 @@ def is_test_function(qualname: str, marked: bool) -> bool:
     return marked or bool(_TEST_FUNCTION.match(qualname))
 
 
-def module_paths(gomods: dict[str, str]) -> dict[str, str]:
+def module_paths(manifests: dict[str, str]) -> dict[str, str]:
     """go.mod folder -> its module path, from the go.mod texts by their file path."""
     found = {}
-    for path, text in gomods.items():
+    for path, text in manifests.items():
+        if posixpath.basename(path) != "go.mod":
+            continue
         match = _MODULE_LINE.search(text)
         if match:
             found[posixpath.dirname(path)] = match.group(1).strip('"')
     return found
 
 
-def place(paths: list[str], mods: dict[str, str], packages: dict[str, str]) -> tuple[Placement, dict[str, str]]:
+def place(paths: list[str], context: PlaceContext) -> Placement:
     """Each folder is a package named by its import path (go.mod's module path + folder);
-    files whose clause says `package x_test` form the folder's external test package.
-    Returns the placement and import path -> declared package name."""
+    files whose clause says `package x_test` form the folder's external test package."""
     placement = Placement()
-    names: dict[str, str] = {}
+    names = placement.package_names
+    mods = module_paths(context.manifests)
+    packages = context.packages
     for path in paths:
         folder = posixpath.dirname(path)
         import_path = _import_path(folder, mods)
@@ -114,7 +117,7 @@ def place(paths: list[str], mods: dict[str, str], packages: dict[str, str]) -> t
             )
         placement.modules[path] = Module(id=path, path=path, language="go", kind="module",
                                          ns=package_id + SEPARATOR, sep=SEPARATOR, parent=package_id)
-    return placement, names
+    return placement
 
 
 def _import_path(folder: str, mods: dict[str, str]) -> str:

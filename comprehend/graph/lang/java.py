@@ -8,7 +8,7 @@ import re
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules, normalize_chain
-from comprehend.graph.layout import Binding, Module, Placement, World, external_id
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 SELF_NAMES = frozenset({"this"})
 CLASS_MEMBERS_VISIBLE = True  # inside a class, its members (and its nested classes) need no `this.`
@@ -105,12 +105,12 @@ def is_test_function(qualname: str, marked: bool) -> bool:
     return marked
 
 
-def place(paths: list[str], packages: dict[str, str]) -> Placement:
+def place(paths: list[str], context: PlaceContext) -> Placement:
     """Files are modules named by their path; their classes live in the namespace of the
     package they declare, which is a package node (folder: the first file's folder)."""
     placement = Placement()
     for path in sorted(paths):
-        package = packages.get(path, "")
+        package = context.packages.get(path, "")
         if package and package not in placement.packages:
             placement.packages[package] = Module(
                 id=package, path=posixpath.dirname(path) or ".", language="java", kind="package",

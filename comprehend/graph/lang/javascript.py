@@ -8,7 +8,7 @@ import re
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules, normalize_chain
-from comprehend.graph.layout import Binding, Module, Placement, World, external_id
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "generator_function", "function"})
 _SUITES = frozenset({"describe", "context", "suite"})
@@ -192,10 +192,11 @@ def is_test_function(qualname: str, marked: bool) -> bool:
     return marked
 
 
-def place(paths: list[str], language: str) -> Placement:
+def place(paths: list[str], context: PlaceContext) -> Placement:
+    """Each file is a module named by its path; there are no packages."""
     placement = Placement()
     for path in paths:
-        placement.modules[path] = Module(id=path, path=path, language=language, kind="module",
+        placement.modules[path] = Module(id=path, path=path, language=context.language, kind="module",
                                          ns=path + ":", sep=SEPARATOR, parent=None)
     return placement
 

@@ -13,7 +13,7 @@ from fnmatch import fnmatch
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules, normalize_chain
-from comprehend.graph.layout import Binding, Module, Placement, World, external_id
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 # Names never worth a name-match guess: builtins, and the methods of the builtin and
 # standard types an unknown receiver (`items.append(x)`, `proc.stdout.close()`) most often is.
@@ -124,12 +124,13 @@ def is_test_function(qualname: str, marked: bool) -> bool:
     return marked or qualname.rsplit(".", 1)[-1].startswith("test")
 
 
-def place(paths: list[str], roots: tuple[str, ...], all_paths: frozenset[str]) -> Placement:
+def place(paths: list[str], context: PlaceContext) -> Placement:
     """Dotted module names. A file's package is the chain of folders holding __init__.py
     above it; its import root is the folder above that chain, widened to a configured root
     (src/) above it, which makes the folders between namespace packages. Two files that
     would take one name both fall back to their dotted path from the repository root."""
-    roots = tuple(r.strip("/") for r in roots if r.strip("/") not in ("", "."))
+    roots = tuple(r.strip("/") for r in context.python_roots if r.strip("/") not in ("", "."))
+    all_paths = context.all_paths
     names: dict[str, str] = {}
     for path in paths:
         folder = posixpath.dirname(path)

@@ -9,7 +9,7 @@ import tomllib
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules, normalize_chain
-from comprehend.graph.layout import Binding, Module, Placement, World, external_id
+from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 SELF_NAMES = frozenset({"self", "Self"})
 NOT_GUESSED = frozenset("""
@@ -125,6 +125,8 @@ def crate_names(manifests: dict[str, str]) -> dict[str, str]:
     """Cargo.toml folder -> crate name ('-' read as '_', as rustc does)."""
     crates = {}
     for path, text in manifests.items():
+        if posixpath.basename(path) != "Cargo.toml":
+            continue
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError:
@@ -135,11 +137,12 @@ def crate_names(manifests: dict[str, str]) -> dict[str, str]:
     return crates
 
 
-def place(paths: list[str], crates: dict[str, str]) -> Placement:
+def place(paths: list[str], context: PlaceContext) -> Placement:
     """Module paths from file paths: <crate>/src/lib.rs is the crate, src/a.rs and
     src/a/mod.rs are crate::a; tests/, benches/, examples/ and src/bin/ files are roots of
     their own small crates, named under the crate's."""
     placement = Placement()
+    crates = crate_names(context.manifests)
     ids: dict[str, str] = {}
     for path in paths:
         folder, crate = _crate_of(path, crates)

@@ -8,3 +8,12 @@
 
 (comparison_operator
   [(identifier) (attribute)] @reference)
+
+; A test's parameters name the pytest fixtures it uses.
+(function_definition
+  name: (identifier) @_test
+  (#match? @_test "^test")
+  parameters: (parameters
+    [(identifier) @fixture
+     (typed_parameter (identifier) @fixture)
+     (default_parameter name: (identifier) @fixture)]))
