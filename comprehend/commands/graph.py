@@ -35,6 +35,8 @@ def command(ctx: click.Context, path: Path, fmt: str, output: Path | None, level
     from comprehend.graph.build import build_graph
     from comprehend.graph.export import render, view
 
+    if worktree and ctx.get_parameter_source("rev") is click.core.ParameterSource.COMMANDLINE:
+        raise UserError("--worktree reads the working tree and --rev a commit: pass one of them")
     workspace = workspace_from(ctx, path)
     with workspace.open_store() as store, progress_bar("parsing") as progress:
         graph = build_graph(workspace.repo, workspace.config, store,

@@ -122,7 +122,6 @@ def _scope_references(raw_refs, spans: list[tuple[int, int]]) -> tuple[Reference
 
 
 def _count_errors(language: str, root) -> int:
-    errors = query(language, "errors")
-    if errors is None:
-        return 1
-    return sum(len(nodes) for _, caps in run_query(errors, root) for nodes in caps.values())
+    """ERROR and MISSING nodes: the places tree-sitter had to recover."""
+    return sum(len(nodes) for _, caps in run_query(query(language, "errors"), root)
+               for nodes in caps.values())

@@ -14,8 +14,8 @@ from comprehend.config import GraphConfig
 from comprehend.graph.languages import language_for
 from comprehend.history.git import Repository, list_files, read_blobs, worktree_paths
 
-# Files that place source files (module paths, crate names) without being parsed.
-MANIFESTS = ("go.mod", "Cargo.toml")
+# Files that place source files (module paths, crate names, path aliases) without being parsed.
+MANIFESTS = ("go.mod", "Cargo.toml", "tsconfig.json", "jsconfig.json")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ class Placement:
     modules: dict[str, Module] = field(default_factory=dict)  # file path -> its module
     packages: dict[str, Module] = field(default_factory=dict)  # id -> folder package
     package_names: dict[str, str] = field(default_factory=dict)  # Go: import path -> `package x`
+    # JS/TS: tsconfig/jsconfig folder -> (baseUrl folder, ((pattern, targets), ...))
+    import_maps: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,10 @@ class World:
         self.by_path: dict[str, Module] = {}
         # Go: import path -> the name its files declare (`package x`)
         self.package_names: dict[str, str] = {}
+        self.import_maps: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
         for placement in placements:
             self.package_names.update(placement.package_names)
+            self.import_maps.update(placement.import_maps)
             for module in placement.packages.values():
                 self.by_id.setdefault(module.id, module)
             for module in placement.modules.values():

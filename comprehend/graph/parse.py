@@ -19,7 +19,7 @@ from comprehend.graph.files import FileSet
 from comprehend.graph.lang import rules_for
 from comprehend.graph.languages import grammar_versions, parser, queries_digest, query
 from comprehend.store import Store
-from comprehend.store.facts import load_facts, save_facts
+from comprehend.store.facts import load_facts, prune_facts, save_facts
 
 # Bump when the meaning of facts changes in a way the sources below do not show.
 EXTRACTOR_EPOCH = "1"
@@ -79,6 +79,8 @@ def facts_for(
         done += len(rows)
         if progress:
             progress(done, len(items))
+    if store is not None:
+        prune_facts(store, version)
     return facts, len(items)
 
 

@@ -397,6 +397,8 @@ class _Resolver:
             target: str | None = binding.target
             if binding.attr:
                 for part in binding.attr.split("."):
+                    if self.kind(target) == "external":
+                        break  # a name from outside: known to be external, never guessed
                     target = self.member(target, part, depth + 1)
                     if target is None:
                         break

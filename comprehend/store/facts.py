@@ -43,6 +43,12 @@ def save_facts(store: Store, version: str, rows: Sequence[tuple[str, str, str]])
         )
 
 
+def prune_facts(store: Store, version: str) -> int:
+    """Drop facts written by other extractor versions (no build of this one reads them)."""
+    with store.transaction() as conn:
+        return conn.execute("DELETE FROM facts WHERE extractor_version != ?", (version,)).rowcount
+
+
 def load_graph(store: Store, key: str) -> str | None:
     row = store.conn.execute("SELECT data FROM graph_cache WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None

@@ -80,6 +80,7 @@ def test_graphml_to_a_file(project: GitRepo, tmp_path: Path, clean_env: dict[str
 @pytest.mark.parametrize(("args", "message"), [
     (["--focus", "nowhere"], "comprehend: --focus nowhere: no such node; list ids with `comprehend graph --format json`\n"),
     (["--rev", "no-such-ref"], "comprehend: --rev 'no-such-ref': no such commit in {root}\n"),
+    (["--worktree", "--rev", "HEAD"], "comprehend: --worktree reads the working tree and --rev a commit: pass one of them\n"),
     (["--output", "{missing}/out.json"], "comprehend: --output {missing}/out.json: cannot write (No such file or directory); pass a writable path\n"),
 ])
 def test_bad_input_is_one_line_and_exit_2(project: GitRepo, tmp_path: Path, clean_env: dict[str, str],

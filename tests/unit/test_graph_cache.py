@@ -113,3 +113,18 @@ def test_without_a_store_everything_is_parsed_each_time(repo: GitRepo) -> None:
     opened = open_repository(repo.path)
     graphs = [build_graph(opened, load_config(opened.root), None) for _ in range(2)]
     assert [g.stats["parsed_now"] for g in graphs] == [3, 3]
+
+
+def test_facts_of_another_extractor_version_are_dropped(repo: GitRepo, tmp_path: Path) -> None:
+    commit_files(repo, FILES)
+    db = tmp_path / "store.db"
+    graph_of(repo, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE facts SET extractor_version = 'old' WHERE rowid = 1")
+        conn.execute("DELETE FROM graph_cache")
+    rebuilt = graph_of(repo, db)
+    assert rebuilt.stats["parsed_now"] == 1  # the blob whose facts were "old"
+    with sqlite3.connect(db) as conn:
+        versions = conn.execute("SELECT DISTINCT extractor_version FROM facts").fetchall()
+    assert len(versions) == 1 and versions[0][0] != "old"
+    assert facts_rows(db) == 3

@@ -128,3 +128,38 @@ def test_tests_edges_and_selection(graph) -> None:
     assert graph.tests_of([f"{MATH}:scale"]) == {f"{TEST}:math.starts"}
     assert graph.tests_of([f"{MATH}:add"]) == {f"{TEST}:math.adds", f"{TEST}:math.starts"}
     assert graph.symbols_at(TEST, 5) == [f"{TEST}:math.adds"]
+
+
+ALIASED = {
+    "web/tsconfig.json": """
+        {
+          // path aliases, as Next.js and Vite set them up
+          "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"], }, },
+        }
+    """,
+    "web/src/lib/math.ts": "export function twice(x: number) { return 2 * x; }\n",
+    "web/src/page.ts": """
+        import { twice } from '@/lib/math';
+        import { render } from 'react-dom';
+        import { other } from 'src/other';
+
+        export function page() { return render(twice(other())); }
+    """,
+    "web/src/other.ts": "export function other() { return 1; }\nexport function render() {}\n",
+}
+
+
+@pytest.fixture(scope="module")
+def aliased(tmp_path_factory):
+    return built_graph(tmp_path_factory, ALIASED)
+
+
+def test_tsconfig_paths_and_base_url_resolve(aliased) -> None:
+    page = "web/src/page.ts"
+    assert edges(aliased, "imports") == {
+        (page, "web/src/lib/math.ts"), (page, "external:react-dom"), (page, "web/src/other.ts")}
+    # render comes from react-dom: an external name is never guessed to be ours
+    assert edges_with(aliased, "calls") == {
+        (f"{page}:page", "web/src/lib/math.ts:twice", "resolved"),
+        (f"{page}:page", "web/src/other.ts:other", "resolved"),
+    }

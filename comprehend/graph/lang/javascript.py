@@ -3,6 +3,7 @@ jest/mocha/vitest test cases; relative paths resolved with extensions and index 
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 
@@ -16,6 +17,8 @@ _CASES = frozenset({"it", "test", "specify"})
 _BODIES = frozenset({"function_declaration", "function_expression", "arrow_function",
                      "method_definition", "generator_function", "generator_function_declaration"})
 _OPTIONAL = re.compile(r"\?\.")
+_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 # Methods of the built-in objects an unknown receiver most often is (arrays, strings,
 # promises, maps, assertion chains): never guessed by name.
@@ -193,16 +196,78 @@ def is_test_function(qualname: str, marked: bool) -> bool:
 
 
 def place(paths: list[str], context: PlaceContext) -> Placement:
-    """Each file is a module named by its path; there are no packages."""
+    """Each file is a module named by its path; there are no packages. tsconfig.json and
+    jsconfig.json give `baseUrl` and `paths` aliases (`@/lib/a` -> src/lib/a)."""
     placement = Placement()
+    placement.import_maps.update(import_maps(context.manifests))
     for path in paths:
         placement.modules[path] = Module(id=path, path=path, language=context.language, kind="module",
                                          ns=path + ":", sep=SEPARATOR, parent=None)
     return placement
 
 
+def import_maps(manifests: dict[str, str]) -> dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
+    maps = {}
+    for path, text in manifests.items():
+        if posixpath.basename(path) not in ("tsconfig.json", "jsconfig.json"):
+            continue
+        try:
+            options = json.loads(_without_comments(text)).get("compilerOptions") or {}
+        except (ValueError, AttributeError):
+            continue  # not JSON (or not an object): tsc would refuse it too
+        folder = posixpath.dirname(path)
+        base_url = options.get("baseUrl")
+        paths = options.get("paths") or {}
+        if not isinstance(paths, dict) or not (base_url or paths):
+            continue
+        base = posixpath.normpath(posixpath.join(folder, base_url if isinstance(base_url, str) else "."))
+        aliases = tuple((pattern, tuple(t for t in targets if isinstance(t, str)))
+                        for pattern, targets in paths.items() if isinstance(targets, list))
+        if isinstance(base_url, str):  # baseUrl alone makes `lib/a` mean <baseUrl>/lib/a
+            aliases += (("*", ("*",)),)
+        maps[folder] = (base if base != "." else "", aliases)
+    return maps
+
+
+def _without_comments(text: str) -> str:
+    """tsconfig is JSON with comments and trailing commas."""
+    return _TRAILING_COMMA.sub(r"\1", _COMMENT.sub(lambda m: m.group(1) or "", text))
+
+
+def _aliased(spec: str, importer: str, world: World) -> list[str]:
+    """Repository paths a non-relative specifier names through the nearest tsconfig."""
+    folder = posixpath.dirname(importer)
+    while folder not in world.import_maps:
+        if not folder:
+            return []
+        folder = posixpath.dirname(folder)
+    base, aliases = world.import_maps[folder]
+    found = []
+    for pattern, targets in aliases:
+        if pattern.endswith("*") and spec.startswith(pattern[:-1]):
+            rest = spec[len(pattern) - 1:]
+        elif pattern == spec:
+            rest = ""
+        else:
+            continue
+        found += [posixpath.normpath(posixpath.join(base, t.replace("*", rest))) for t in targets]
+    return found
+
+
 def resolve_path(spec: str, importer: str, world: World) -> Module | None:
     base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+    return _first_module([base], world)
+
+
+def _first_module(bases: list[str], world: World) -> Module | None:
+    for base in bases:
+        found = _module_for(base, world)
+        if found is not None:
+            return found
+    return None
+
+
+def _module_for(base: str, world: World) -> Module | None:
     candidates = [base]
     stem, ext = posixpath.splitext(base)
     if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TS sources import their compiled names
@@ -218,11 +283,14 @@ def resolve_path(spec: str, importer: str, world: World) -> Module | None:
 
 def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str], list[Binding]]:
     spec = imp.module
+    aliased = None if spec.startswith(".") else _first_module(_aliased(spec, module.path, world), world)
     if spec.startswith("."):
         found = resolve_path(spec, module.path, world)
         if found is None:
             return [], []
         target = found.id
+    elif aliased is not None:
+        target = aliased.id
     else:
         parts = spec.split("/")
         package = "/".join(parts[:2]) if spec.startswith("@") else parts[0]

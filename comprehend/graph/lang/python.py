@@ -109,7 +109,8 @@ def rules(language: str) -> Rules:
 # --- placing files in the repository ------------------------------------------------------
 
 TEST_PATTERNS = ("test_*.py", "*_test.py", "conftest.py")
-TEST_FOLDERS = frozenset({"test", "tests", "testing"})
+# Not "test" or "testing": django/test and numpy/testing are libraries for tests, not tests.
+TEST_FOLDERS = frozenset({"tests"})
 SEPARATOR = "."
 
 
