@@ -127,3 +127,28 @@ def test_this_repository_config_is_valid() -> None:
     root = Path(__file__).resolve().parents[2]
     config = load_config(root)
     assert config.source == str(root / ".comprehend.toml")
+
+
+def config_keys(cls: type, prefix: str = "") -> list[str]:
+    import dataclasses
+
+    keys = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if dataclasses.is_dataclass(default):
+            keys += config_keys(type(default), f"{prefix}{f.name}.")
+        else:
+            keys.append(prefix + f.name)
+    return keys
+
+
+def test_every_config_key_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    keys = config_keys(Config)
+    assert "adversary.fail_on" in keys
+    assert sorted(set(keys) - documented) == []
+    assert sorted(documented - set(keys)) == []
