@@ -137,7 +137,7 @@ def main() -> None:
             run_catchscore(clone(origin, work / "catchscore"), args.jobs),
             run_mutmut(clone(origin, work / "mutmut"), args.jobs, changed),
         ]
-        report(results)
+        report(results, added_lines(origin))
     finally:
         if args.keep:
             print(f"\nwork folder kept: {work}")
@@ -316,36 +316,33 @@ def _mutmut_glob(qualified: str) -> str:
 
 
 def _mutmut_lines(repo: Path, name: str, diff: str) -> set[tuple[str, int]]:
-    """The source lines a mutmut mutant changes: its diff's removed lines, found in the file."""
-    module = name.split(".x_", 1)[0]
+    """The source lines a mutmut mutant changes. `mutmut show` numbers its hunks from the
+    function's `def` line (line 1)."""
+    module, _, rest = name.partition(".x_")
+    function = rest.split("__mutmut_", 1)[0]
     file = module.replace(".", "/") + ".py"
     source = (repo / file).read_text(encoding="utf-8").splitlines()
+    start = next(i for i, text in enumerate(source, 1) if re.match(rf"def {re.escape(function)}\b", text))
     found = set()
-    hunk = re.compile(r"^@@ -(\d+)")
-    function = name.split(".x_", 1)[1].split("__mutmut_", 1)[0]
-    start = next((i for i, text in enumerate(source, 1) if re.match(rf"def {re.escape(function)}\b", text)), 1)
-    offset = 0
+    old = None
     for line in diff.splitlines():
-        m = hunk.match(line)
-        if m:
-            offset = int(m.group(1))
+        hunk = re.match(r"^@@ -(\d+)", line)
+        if hunk:
+            old = int(hunk.group(1))
+        elif old is None or line.startswith(("---", "+++")):
             continue
-        if line.startswith("-") and not line.startswith("---"):
-            text = line[1:]
-            # The first match at or after the function's start and the hunk's offset.
-            for number in range(start, len(source) + 1):
-                if source[number - 1] == text:
-                    found.add((file, number))
-                    break
+        elif line.startswith("-"):
+            found.add((file, start + old - 1))
+            old += 1
         elif not line.startswith("+"):
-            offset += 1
+            old += 1
     return found
 
 
 # Report --------------------------------------------------------------------------------
 
 
-def report(results: list[Result]) -> None:
+def report(results: list[Result], added: dict[str, set[int]]) -> None:
     ours = results[0]
     print(f"{'tool':<12}{'seconds':>9}{'x ours':>8}{'mutants run':>13}{'survivor lines':>16}{'smells':>8}")
     for r in results:
@@ -360,9 +357,12 @@ def report(results: list[Result]) -> None:
     for peer in results[1:]:
         if peer.failed:
             continue
-        missed = peer.survivor_lines - ours.survivor_lines
+        in_diff = {(f, n) for f, n in peer.survivor_lines if n in added.get(f, set())}
+        missed = in_diff - ours.survivor_lines
         print(f"{peer.tool} survivor lines: {_lines(peer.survivor_lines)}")
-        print(f"  found by {peer.tool}, not by comprehend: {_lines(missed) or 'none'}")
+        if in_diff != peer.survivor_lines:
+            print(f"  of which on lines the change added: {_lines(in_diff) or 'none'}")
+        print(f"  on added lines, found by {peer.tool} and not by comprehend: {_lines(missed) or 'none'}")
     print("\ncomprehend smells:")
     for s in ours.smells:
         print(f"  {s}")

@@ -1,5 +1,9 @@
-"""What the review's Overview screen and the plain summary show: commits, authors, files
-per language and recent commits, read from git in one log stream and one ls-tree."""
+"""What the review's Overview screen and the plain summary show: what AI wrote (commits by
+class and tool, the AI share of current lines), authors marked by what they are, files per
+language and recent commits. Commits and files come from one log stream and one ls-tree;
+classes from the store's classified commits, which history/ledger.py brings up to date
+incrementally; the line share is history/share.py's, asked for separately because it can
+be slow cold."""
 
 from __future__ import annotations
 
@@ -8,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from comprehend.graph.languages import language_for
-from comprehend.history.git import CommitSummary, Repository, commit_summaries, list_files
+from comprehend.history.attribution import CLASSES
+from comprehend.history.git import commit_summaries, list_files
+from comprehend.history.ledger import record_history
+from comprehend.history.share import LineShare, PendingShare
+from comprehend.store.connection import Store
+from comprehend.store.history import commit_classes
 
 # Code languages come from the graph's grammar registry (one source of truth for which
 # extension is which language); these name them for people, and cover the other file
@@ -31,6 +40,11 @@ LANGUAGE_BY_NAME = {
 }
 OTHER = "Other"
 SUMMARY_AUTHORS = 10  # the plain summary lists the most active; the UI's table has all
+# The plain summary blames the files the line cache lacks only when that walks at most this
+# many commits in all (files x history): about a second on two cores. Past it, it says how
+# to get the share; the review UI computes it in its worker whatever it costs.
+SUMMARY_BLAME_BUDGET = 200_000
+KIND_WORDS = {"person": ("person", "people"), "ai": ("AI agent", "AI agents"), "bot": ("bot", "bots")}
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,16 @@ class AuthorCount:
     name: str
     email: str
     commits: int
+    classes: tuple[tuple[str, int], ...] = ()  # their commits by class, most first
+    tools: tuple[str, ...] = ()  # tools of their AI and bot commits, most commits first
+
+    @property
+    def kind(self) -> str:
+        """ai or bot for an identity whose every commit is of that class (an agent's
+        account, aider's "Name (aider)"), else person (who may have had AI help)."""
+        if len(self.classes) == 1 and self.classes[0][0] in ("ai", "bot"):
+            return self.classes[0][0]
+        return "person"
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,24 @@ class LanguageCount:
 
 
 @dataclass(frozen=True)
+class ClassCount:
+    cls: str
+    commits: int
+    tools: tuple[tuple[str, int], ...]  # AI and bot tools: most commits first, then by name
+
+
+@dataclass(frozen=True)
+class RecentCommit:
+    sha: str
+    author_name: str
+    author_email: str
+    authored_at: str
+    subject: str
+    cls: str
+    tool: str | None
+
+
+@dataclass(frozen=True)
 class Overview:
     root: Path
     branch: str | None
@@ -55,10 +97,11 @@ class Overview:
     commits: int
     first_date: str  # YYYY-MM-DD of the oldest commit, in its author's time zone
     last_date: str
+    classes: tuple[ClassCount, ...]  # every class, in CLASSES order
     authors: tuple[AuthorCount, ...]  # most commits first
     files: int
     languages: tuple[LanguageCount, ...]  # most files first
-    recent: tuple[CommitSummary, ...]  # newest first
+    recent: tuple[RecentCommit, ...]  # newest first
 
     @property
     def name(self) -> str:
@@ -73,21 +116,41 @@ def language_of(path: str) -> str:
     return LANGUAGE_BY_NAME.get(p.name) or LANGUAGE_BY_SUFFIX.get(p.suffix.lower(), OTHER)
 
 
-def load_overview(repo: Repository, recent: int = 15) -> Overview:
+def load_overview(workspace, store: Store, recent: int = 15) -> Overview:
+    """The Overview of the workspace's HEAD. Classifies the commits the store lacks first
+    (all of them the first time: about 2.5 s for 50,000 commits, then only new ones)."""
+    repo = workspace.repo
+    record_history(repo, workspace.config, store, repo.head)
+    known = commit_classes(store)
     by_author: Counter[tuple[str, str]] = Counter()
-    latest: list[CommitSummary] = []
+    author_classes: dict[tuple[str, str], Counter[str]] = {}
+    author_tools: dict[tuple[str, str], Counter[str]] = {}
+    by_class: Counter[str] = Counter()
+    class_tools: dict[str, Counter[str]] = {c: Counter() for c in CLASSES}
+    latest: list[RecentCommit] = []
     count = 0
     first = last = ""
     for commit in commit_summaries(repo, repo.head):
         count += 1
-        by_author[(commit.author_name, commit.author_email)] += 1
+        found = known.get(commit.sha)
+        cls = found.cls if found else "unknown"
+        tool = found.tool if found and cls in ("ai", "bot") else None
+        who = (commit.author_name, commit.author_email)
+        by_author[who] += 1
+        author_classes.setdefault(who, Counter())[cls] += 1
+        by_class[cls] += 1
+        if tool:
+            class_tools[cls][tool] += 1
+            author_tools.setdefault(who, Counter())[tool] += 1
         if len(latest) < recent:
-            latest.append(commit)
+            latest.append(RecentCommit(commit.sha, commit.author_name, commit.author_email,
+                                       commit.authored_at, commit.subject, cls, tool))
         day = commit.authored_at[:10]  # author dates need not follow the log's order
         first = min(first, day) if first else day
         last = max(last, day)
     authors = tuple(
-        AuthorCount(name, email, n)
+        AuthorCount(name, email, n, _most_first(author_classes[(name, email)]),
+                    tuple(t for t, _n in _most_first(author_tools.get((name, email), Counter()))))
         for (name, email), n in sorted(by_author.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     files = [f for f in list_files(repo, repo.head) if f.mode != "160000"]
@@ -107,11 +170,19 @@ def load_overview(repo: Repository, recent: int = 15) -> Overview:
         commits=count,
         first_date=first,
         last_date=last,
+        classes=tuple(ClassCount(c, by_class[c], _most_first(class_tools[c])) for c in CLASSES),
         authors=authors,
         files=len(files),
         languages=languages,
         recent=tuple(latest),
     )
+
+
+def _most_first(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# --- Text, shared by the plain summary and the UI -----------------------------------------
 
 
 def human_size(n: int) -> str:
@@ -125,7 +196,7 @@ def human_size(n: int) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def where(branch: str | None, head: str) -> str:
@@ -138,12 +209,73 @@ def summary_line(ov: Overview) -> str:
             f"{plural(len(ov.authors), 'author')}; {plural(ov.files, 'file')}")
 
 
-def format_summary(ov: Overview) -> str:
+def class_label(cls: str, tool: str | None) -> str:
+    """`ai claude-code`, `bot dependabot`, `human`."""
+    return f"{cls} {tool}" if tool else cls
+
+
+def commits_text(ov: Overview) -> str:
+    """`ai 4: aider, claude-code, copilot-agent, cursor; bot 1: dependabot; human 13`."""
+    parts = []
+    for c in ov.classes:
+        if not c.commits:
+            continue
+        named = sum(n for _tool, n in c.tools)
+        tools = list(c.tools) + ([("unnamed", c.commits - named)] if c.tools and named < c.commits else [])
+        if not tools:
+            parts.append(f"{c.cls} {c.commits:,}")
+        elif all(n == 1 for _tool, n in tools):
+            parts.append(f"{c.cls} {c.commits:,}: " + ", ".join(tool for tool, _n in tools))
+        else:
+            parts.append(f"{c.cls} {c.commits:,}: " + ", ".join(f"{tool} {n:,}" for tool, n in tools))
+    return "; ".join(parts)
+
+
+def share_text(share: LineShare | PendingShare) -> str:
+    """`at least 30.4% AI, 168 of 553: aider 66, claude-code 43, …`: a floor, since
+    many tools leave no trace; or why it is not counted yet and how to count it."""
+    if isinstance(share, PendingShare):
+        return (f"not counted yet ({plural(share.files, 'file')} to blame); "
+                "`comprehend scan` counts and caches it, and so does the review in a terminal")
+    if not share.lines:
+        return "no text lines to count"
+    ai = share.count("ai")
+    text = f"at least {100 * ai / share.lines:.1f}% AI, {ai:,} of {share.lines:,}"
+    if share.by_tool:
+        text += ": " + ", ".join(f"{tool} {n:,}" for tool, n in share.by_tool)
+    unknown = share.count("unknown")
+    if unknown:
+        text += f"; {unknown:,} of unknown origin"
+    return text
+
+
+def author_label(a: AuthorCount) -> str:
+    """`ai aider` for an agent's identity, `human` for a person, `human 4, ai 1` for a
+    person with AI-made commits."""
+    if len(a.classes) == 1:
+        return class_label(a.classes[0][0], ", ".join(a.tools) or None)
+    return ", ".join(f"{cls} {n:,}" for cls, n in a.classes)
+
+
+def authors_heading(ov: Overview) -> str:
+    """`Authors: 3 people, 2 AI agents, 1 bot`."""
+    kinds = Counter(a.kind for a in ov.authors)
+    parts = [f"{kinds[k]:,} {KIND_WORDS[k][kinds[k] != 1]}" for k in KIND_WORDS if kinds[k]]
+    return "Authors: " + ", ".join(parts)
+
+
+def format_summary(ov: Overview, share: LineShare | PendingShare | None = None) -> str:
     """The plain-text summary `comprehend review` prints when it is not in a terminal."""
-    out = [f"{ov.name}  {where(ov.branch, ov.head)}  {ov.root}", summary_line(ov), "", "Authors"]
+    out = [f"{ov.name}  {where(ov.branch, ov.head)}  {ov.root}", summary_line(ov), "",
+           "Written by AI", f"  commits  {commits_text(ov)}"]
+    if share is not None:
+        out.append(f"  lines    {share_text(share)}")
+    out += ["", authors_heading(ov)]
     shown = ov.authors[:SUMMARY_AUTHORS]
-    width = max(len(str(a.commits)) for a in shown)
-    out += [f"  {a.commits:>{width}}  {a.name} <{a.email}>" for a in shown]
+    width = max(len(f"{a.commits:,}") for a in shown)
+    label_width = max(len(author_label(a)) for a in shown)
+    out += [f"  {a.commits:>{width},}  {author_label(a):<{label_width}}  {a.name} <{a.email}>"
+            for a in shown]
     if len(ov.authors) > len(shown):
         out.append(f"  … and {plural(len(ov.authors) - len(shown), 'more author')}")
     out += ["", "Files by language"]
@@ -153,9 +285,11 @@ def format_summary(ov: Overview) -> str:
         for lang in ov.languages
     ]
     out += ["", "Recent commits"]
+    class_width = max((len(class_label(c.cls, c.tool)) for c in ov.recent), default=0)
     name_width = max((len(c.author_name) for c in ov.recent), default=0)
     out += [
-        f"  {c.authored_at[:10]}  {c.sha[:8]}  {c.author_name:<{name_width}}  {c.subject}"
+        f"  {c.authored_at[:10]}  {c.sha[:8]}  {class_label(c.cls, c.tool):<{class_width}}  "
+        f"{c.author_name:<{name_width}}  {c.subject}"
         for c in ov.recent
     ]
     return "\n".join(out) + "\n"

@@ -101,6 +101,9 @@ class Mutant:
     # line incl. decorators): what a running process swaps. Empty when the mutant changes
     # code that runs at import time (module or class body, defaults, decorators).
     scopes: tuple[tuple[str, int], ...]
+    # First and last line of the outermost of those functions (None at import time): the
+    # tests that run it are the judges of a mutant on a line no test runs.
+    function_lines: tuple[int, int] | None = None
 
     @property
     def description(self) -> str:
@@ -239,6 +242,7 @@ class _Generator:
         self.lines = lines
         self.operators = operators
         self.found: list[Mutant] = []
+        self.spans: dict[tuple[str, int], tuple[int, int]] = {}  # scope -> its lines
 
     # Traversal: tracks which function's code each node belongs to ------------------------
 
@@ -248,6 +252,7 @@ class _Generator:
                 self.walk(child, scopes, qual)
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             name = qual + node.name
+            self.spans[(name, first)] = (first, node.end_lineno or node.lineno)
             for stmt in node.body:
                 self.walk(stmt, (*scopes, (name, first)), name + ".<locals>.")
             return
@@ -262,6 +267,7 @@ class _Generator:
                 self.walk(child, scopes, qual)
             name = qual + "<lambda>"
             inner = (*scopes, (name, node.lineno))
+            self.spans[(name, node.lineno)] = (node.lineno, node.end_lineno or node.lineno)
             self.mutate(node, inner)
             self.walk(node.body, inner, name + ".<locals>.")
             return
@@ -290,7 +296,7 @@ class _Generator:
         self.found.append(Mutant(
             id=hashlib.sha1(key).hexdigest()[:12], file=self.path, line=line, operator=operator,
             start=start, end=end, original=self.source[start:end], replacement=replacement,
-            scopes=scopes,
+            scopes=scopes, function_lines=self.spans[scopes[0]] if scopes else None,
         ))
 
     def text(self, node: ast.AST) -> str:

@@ -45,6 +45,7 @@ from comprehend.adversary.select import (
     CoverageMap,
     diff_tests,
     matches,
+    merge_maps,
     order_tests,
     read_probe_output,
     select_tests,
@@ -224,12 +225,18 @@ class _Run:
         self.sources = {path: plan.source for path, plan in plans.items()}
         for path in {m.file for m in mutants}:
             pin_mtime(first / path)  # before the baseline caches its bytecode
-        baseline = self._baseline(first, sorted({m.file for m in mutants}))
+        workers = self._worker_count(len(groups))
+        self.sandbox.add_copies(workers)
+        self.workers = [_Worker(i, copy) for i, copy in enumerate(self.sandbox.copies)]
+        self.slots: queue.Queue[_Worker] = queue.Queue()
+        for w in self.workers:
+            self.slots.put(w)
+        self.overhead = 0.2
+        baseline = self._baseline(mutants)
         if baseline is None:
             return self._report([], [Outcome(m, "skipped") for m in mutants])
         cmap, self.base_seconds = baseline
         self.cmap = cmap
-        self.overhead = max(0.2, self.base_seconds - (cmap.seconds(list(cmap.tests)) if cmap else 0.0))
         self.new_tests = self._diff_tests(first)
         # Set once one mutant is killed by the diff's tests and by no older test: then the
         # new tests add something, and no other mutant needs the older tests re-run.
@@ -238,13 +245,6 @@ class _Run:
             self.new_tests_add.set()
         self.by_id = {m.id: m for m in mutants}
         self.plan = {m.id: self._tests_for(m) for m in mutants}
-        workers = self._worker_count(len(groups))
-        self.sandbox.add_copies(workers)
-        self.workers = [_Worker(i, copy) for i, copy in enumerate(self.sandbox.copies)]
-        self.slots: queue.Queue[_Worker] = queue.Queue()
-        for w in self.workers:
-            self.slots.put(w)
-
         self._start_servers(mutants)
         blind = self._sanity(sorted({m.file for m in mutants}))
         outcomes: list[Outcome] = [Outcome(m, "skipped", how="sanity") for m in mutants if m.file in blind]
@@ -263,55 +263,74 @@ class _Run:
         return ["-p", PROBE_MODULE, f"--rootdir={copy}",
                 f"--basetemp={self.sandbox.data / f'basetemp-{worker}'}"]
 
-    def _baseline(self, copy: Path, files: list[str]) -> tuple[CoverageMap | None, float] | None:
+    def _baseline(self, mutants: list[Mutant]) -> tuple[CoverageMap | None, float] | None:
         """The coverage map and the wall time of a clean run, or None (with a note) when the
-        tests do not pass cleanly enough to judge mutants."""
+        tests do not pass cleanly enough to judge mutants. With pytest, one process per
+        worker copy, each taking the next test class nobody has taken yet."""
         self.say("mutation: baseline test run")
-        out = self.sandbox.data / "baseline.json"
-        if self.pytest:
-            argv = [*self.command, *self._probe_args(copy, 0), *self.extra_tests]
-            include = os.pathsep.join(os.path.realpath(copy / f) for f in files)
-            env = self.sandbox.env(copy, {"COMPREHEND_PROBE_MODE": "baseline",
-                                          "COMPREHEND_PROBE_OUT": str(out),
-                                          "COMPREHEND_PROBE_INCLUDE": include}, write_bytecode=True)
-        else:
+        if not self.pytest:
+            copy = self.sandbox.copies[0]
             argv = [*self.command, *self.extra_tests]
-            env = self.sandbox.env(copy, write_bytecode=True)
-        result = self.sandbox.run(argv, copy, env, timeout=None)
-        shown = shlex.join(argv[: len(self.command)])
-        cmap = read_probe_output(out) if self.pytest else None
-        if self.pytest and cmap is None:
-            self.notes.append(f"mutation: the baseline run of `{shown}` exited {result.exit_code} "
-                              f"without running pytest's session: {_last_line(result.output)}; "
-                              "no mutant was run (check [adversary] test_command)")
-            return None
-        if cmap is not None:
-            if result.exit_code == 5:
-                self.notes.append(f"mutation: `{shown}` collected no tests in the sandbox; no mutant "
-                                  "was run")
+            result = self.sandbox.run(argv, copy, self.sandbox.env(copy, write_bytecode=True), timeout=None)
+            if result.exit_code != 0:
+                self.notes.append(f"mutation: the baseline run of `{shlex.join(self.command)}` failed "
+                                  f"(exit {result.exit_code}): {_last_line(result.output)}; no mutant was run")
                 return None
-            if result.exit_code not in (0, 1) or not cmap.tests or (result.exit_code == 1 and not cmap.failing):
-                self.notes.append(f"mutation: the baseline run of `{shown}` failed (exit "
-                                  f"{result.exit_code}): {_last_line(result.output)}; no mutant was run")
-                return None
-            if cmap.failing:
-                listed = ", ".join(cmap.failing[:5]) + (" ..." if len(cmap.failing) > 5 else "")
-                self.notes.append(f"mutation: {len(cmap.failing)} tests fail before any mutation and "
-                                  f"were left out: {listed}")
-            if not cmap.passing:
-                self.notes.append("mutation: no test passes in the baseline run; no mutant was run")
-                return None
-            if cmap.coverage_error:
-                self.notes.append(f"mutation: no per-line coverage ({cmap.coverage_error}): each "
-                                  "mutant ran every passing test of its file")
-        elif result.exit_code != 0:
-            self.notes.append(f"mutation: the baseline run of `{shown}` failed (exit "
-                              f"{result.exit_code}): {_last_line(result.output)}; no mutant was run")
-            return None
-        else:
             self.notes.append("mutation: the test command is not pytest, so every mutant ran the "
                               "whole command (no per-line test selection)")
-        return cmap, result.seconds
+            return None, result.seconds
+        shards = len(self.sandbox.copies)
+        self._claims = self.sandbox.data / "claims"  # test classes taken by a baseline process
+        self._claims.mkdir()
+        runs = self._pool(lambda k: self._baseline_shard(mutants, k, shards), list(range(shards)))
+        shown = shlex.join(self.command)
+        maps = [cmap for _, cmap in runs]
+        results = [result for result, _ in runs]
+        broken = next((r for r, m in runs if m is None or r.exit_code not in (0, 1, 5)), None)
+        if broken is not None:
+            self.notes.append(f"mutation: the baseline run of `{shown}` failed (exit "
+                              f"{broken.exit_code}): {_last_line(broken.output)}; no mutant was run")
+            return None
+        cmap = merge_maps([m for m in maps if m is not None])
+        if not cmap.tests:
+            self.notes.append(f"mutation: `{shown}` collected no tests in the sandbox; no mutant was run")
+            return None
+        if cmap.failing:
+            listed = ", ".join(cmap.failing[:5]) + (" ..." if len(cmap.failing) > 5 else "")
+            self.notes.append(f"mutation: {len(cmap.failing)} tests fail before any mutation and "
+                              f"were left out: {listed}")
+        if not cmap.passing:
+            self.notes.append("mutation: no test passes in the baseline run; no mutant was run")
+            return None
+        if cmap.coverage_error:
+            self.notes.append(f"mutation: no per-line coverage ({cmap.coverage_error}): each "
+                              "mutant ran every passing test of its file")
+        # Process start-up: what a shard took beyond its tests.
+        self.overhead = max(0.2, *(r.seconds - m.seconds(list(m.tests)) for r, m in runs if m is not None))
+        return cmap, max(r.seconds for r in results)
+
+    def _baseline_shard(self, mutants: list[Mutant], k: int, shards: int):
+        copy = self.sandbox.copies[k]
+        out = self.sandbox.data / f"baseline-{k}.json"
+        # A file with import-time mutants is measured whole by coverage.py; otherwise the
+        # probe instruments the changed lines of its changed functions.
+        whole = sorted({m.file for m in mutants if not m.scopes})
+        functions: dict[str, dict[str, list]] = {}
+        for m in mutants:
+            if m.scopes and m.file not in whole:
+                spec = functions.setdefault(os.path.realpath(copy / m.file), {"scopes": [], "lines": []})
+                spec["scopes"] += [list(s) for s in m.scopes if list(s) not in spec["scopes"]]
+                if m.line not in spec["lines"]:
+                    spec["lines"].append(m.line)
+        env = self.sandbox.env(copy, {
+            "COMPREHEND_PROBE_MODE": "baseline", "COMPREHEND_PROBE_OUT": str(out),
+            "COMPREHEND_PROBE_INCLUDE": os.pathsep.join(os.path.realpath(copy / f) for f in whole),
+            "COMPREHEND_PROBE_FUNCTIONS": json.dumps(functions),
+            "COMPREHEND_PROBE_CLAIMS": str(self._claims) if shards > 1 else "",
+        }, write_bytecode=True)
+        argv = [*self.command, *self._probe_args(copy, k), *self.extra_tests]
+        result = self.sandbox.run(argv, copy, env, timeout=None)
+        return result, read_probe_output(out)
 
     def _diff_tests(self, copy: Path) -> frozenset[str]:
         self.diff_functions: tuple[ChangedTest, ...] = diff_tests(self.change, copy, self.rules)
@@ -322,8 +341,7 @@ class _Run:
     def _tests_for(self, m: Mutant) -> tuple[tuple[str, ...], str]:
         if self.cmap is None:
             return (), "the whole test command"
-        import_time = not m.scopes
-        return select_tests(self.cmap, m.file, m.line, import_time, self.new_tests)
+        return select_tests(self.cmap, m.file, m.line, m.function_lines, self.new_tests)
 
     def _sanity(self, files: list[str]) -> set[str]:
         """Files whose tests still pass when importing the file fails: the tests never load it

@@ -41,23 +41,108 @@ def _die_with_parent() -> None:
 
 _die_with_parent()
 
-_state: dict = {"tests": {}, "failed": None, "ran": 0}
+_state: dict = {"tests": {}, "failed": None, "ran": 0, "hits": {}, "current": "", "probe_errors": []}
 _cov = None
 _cov_error = None
 
 
+def _functions_to_probe() -> dict:
+    """{real path: {"scopes": [[qualname, first line], ...], "lines": [...]}}: functions
+    whose changed lines get a probe instead of being traced."""
+    return json.loads(os.environ.get("COMPREHEND_PROBE_FUNCTIONS") or "{}")
+
+
+def _hit(path: str, lines: tuple) -> None:
+    """Called by the probe placed before a changed statement."""
+    per_line = _state["hits"].setdefault(path, {})
+    test = _state["current"]
+    for line in lines:
+        per_line.setdefault(line, set()).add(test)
+
+
+def pytest_collection_finish(session):
+    """Once collection has imported the code, the changed functions get probed code."""
+    if MODE != "baseline":
+        return
+    import builtins
+
+    builtins.__comprehend_hit__ = _hit
+    for path, spec in _functions_to_probe().items():
+        try:
+            _probe_functions(path, {(q, int(n)) for q, n in spec["scopes"]}, set(spec["lines"]))
+        except (OSError, SyntaxError, ValueError) as exc:  # that file's lines stay unmeasured
+            _state["probe_errors"].append(f"{os.path.basename(path)}: {exc}")
+
+
+def _probe_functions(path: str, scopes: set, lines: set) -> None:
+    """Recompile `path` with a call to __comprehend_hit__ before every statement that starts
+    on (or whose header spans) a line in `lines`, keeping every line number, and give the
+    live functions of `scopes` that code. Nothing else in the process is slowed down."""
+    import ast
+    import types
+
+    rel = os.path.relpath(os.path.realpath(path), ROOT).replace(os.sep, "/")
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), path)
+
+    def probe_for(stmt):
+        body = getattr(stmt, "body", None)
+        last = (body[0].lineno - 1) if isinstance(body, list) and body and isinstance(body[0], ast.stmt) \
+            else (stmt.end_lineno or stmt.lineno)
+        hit = sorted(n for n in range(stmt.lineno, max(stmt.lineno, last) + 1) if n in lines)
+        if not hit:
+            return None
+        call = ast.Expr(ast.Call(ast.Name("__comprehend_hit__", ast.Load()),
+                                 [ast.Constant(rel), ast.Constant(tuple(hit))], []))
+        return ast.copy_location(call, stmt)
+
+    def block(statements):
+        out = []
+        for stmt in statements:
+            visit(stmt)
+            probe = probe_for(stmt)
+            if probe is not None and not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                out.append(probe)
+            out.append(stmt)
+        return out
+
+    def visit(node):
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(node, field, None)
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                setattr(node, field, block(value))
+        for child in getattr(node, "handlers", []) + getattr(node, "cases", []):
+            child.body = block(child.body)
+
+    visit(tree)
+    ast.fix_missing_locations(tree)
+    live = _live_functions(path, scopes)
+    if not live:
+        return
+    new_codes = {}
+    stack = [compile(tree, live[0].__code__.co_filename, "exec", dont_inherit=True)]
+    while stack:
+        for const in stack.pop().co_consts:
+            if isinstance(const, types.CodeType):
+                new_codes[(getattr(const, "co_qualname", None), const.co_firstlineno)] = const
+                stack.append(const)
+    for fn in live:
+        new = new_codes.get((fn.__code__.co_qualname, fn.__code__.co_firstlineno))
+        if new is not None and len(new.co_freevars) == len(fn.__code__.co_freevars):
+            fn.__code__ = new
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
-    """Coverage starts here, after pytest and its plugins are imported (tracing their
-    imports would only slow the run): it sees every test, and the imports that collection
-    triggers later."""
+    """Coverage (for files with import-time mutants, measured whole) starts here, after
+    pytest and its plugins are imported: it sees every test, and the imports collection
+    triggers."""
     global _cov, _cov_error
     if MODE != "baseline":
         return
     include = [p for p in os.environ.get("COMPREHEND_PROBE_INCLUDE", "").split(os.pathsep) if p]
     if not include:
-        _cov_error = "nothing to measure"
-        return
+        return  # only probed functions to measure
     try:
         import coverage
 
@@ -88,9 +173,11 @@ def pytest_configure(config):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
+    _state["current"] = item.nodeid
     if _cov is not None:
         _cov.switch_context(item.nodeid)
     yield
+    _state["current"] = ""
     if _cov is not None:
         _cov.switch_context("")
 
@@ -123,6 +210,34 @@ def pytest_collection_modifyitems(session, config, items):
         config.hook.pytest_deselected(items=dropped)
 
 
+def _run_claimed(session) -> None:
+    """A baseline split across processes: each takes the next test nobody has claimed yet
+    (as pytest-xdist's `load` mode does), so one slow test does not hold the rest back."""
+    claims = os.environ["COMPREHEND_PROBE_CLAIMS"]
+    order = [[item] for item in session.items]
+    position = [0]
+
+    def claim() -> list:
+        while position[0] < len(order):
+            index = position[0]
+            position[0] += 1
+            try:
+                os.close(os.open(os.path.join(claims, str(index)), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                continue
+            return list(order[index])
+        return []
+
+    pending = claim()
+    while pending:
+        item = pending.pop(0)
+        if not pending:
+            pending = claim()  # before running: pytest tears fixtures down by the next item
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=pending[0] if pending else None)
+        if session.shouldfail or session.shouldstop:
+            break
+
+
 def pytest_sessionfinish(session, exitstatus):
     if MODE == "baseline":
         _write({"tests": _state["tests"], "exit": int(exitstatus), **_coverage_map()})
@@ -131,22 +246,31 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def _coverage_map() -> dict:
-    if _cov is None:
-        return {"lines": {}, "import_lines": {}, "coverage_error": _cov_error}
-    _cov.stop()
-    data = _cov.get_data()
+    """Lines -> tests: from the probes in changed functions, and from coverage.py's dynamic
+    contexts for files measured whole."""
     lines: dict = {}
     import_lines: dict = {}
-    for filename in data.measured_files():
-        rel = os.path.relpath(os.path.realpath(filename), ROOT).replace(os.sep, "/")
-        per_line = lines.setdefault(rel, {})
-        for number, contexts in (data.contexts_by_lineno(filename) or {}).items():
-            tests = sorted(c for c in contexts if c)
-            if tests:
-                per_line[str(number)] = tests
-            if "" in contexts:
-                import_lines.setdefault(rel, []).append(number)
-    return {"lines": lines, "import_lines": import_lines, "coverage_error": None}
+
+    def add(rel: str, number: int, contexts) -> None:
+        tests = sorted(c for c in contexts if c)
+        if tests:
+            per_line = lines.setdefault(rel, {})
+            per_line[str(number)] = sorted(set(per_line.get(str(number), [])) | set(tests))
+        if "" in contexts:
+            import_lines.setdefault(rel, []).append(number)
+
+    for rel, per_line in _state["hits"].items():
+        for number, contexts in per_line.items():
+            add(rel, number, contexts)
+    if _cov is not None:
+        _cov.stop()
+        data = _cov.get_data()
+        for filename in data.measured_files():
+            rel = os.path.relpath(os.path.realpath(filename), ROOT).replace(os.sep, "/")
+            for number, contexts in (data.contexts_by_lineno(filename) or {}).items():
+                add(rel, number, contexts)
+    errors = ([_cov_error] if _cov_error else []) + _state["probe_errors"]
+    return {"lines": lines, "import_lines": import_lines, "coverage_error": "; ".join(errors) or None}
 
 
 def _write(data: dict) -> None:
@@ -162,6 +286,11 @@ def _write(data: dict) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session):
+    if MODE == "baseline" and os.environ.get("COMPREHEND_PROBE_CLAIMS"):
+        if session.testsfailed or session.config.option.collectonly:
+            return None  # collection errors: pytest's own loop reports them and stops
+        _run_claimed(session)
+        return True
     if MODE != "serve":
         return None
     jobs_fd, results_fd = (int(x) for x in os.environ["COMPREHEND_PROBE_FDS"].split(","))
@@ -191,6 +320,7 @@ def _serve(session, by_id: dict, job: dict) -> dict:
             if not changed:
                 code = CANNOT_SWAP
             else:
+                _state["child"] = job["out"]
                 failed = _run_items(items)
                 if failed is not None:
                     with open(job["out"], "w", encoding="utf-8") as handle:
@@ -206,6 +336,23 @@ def _serve(session, by_id: dict, job: dict) -> dict:
         with open(job["out"], encoding="utf-8") as handle:
             result["failed"] = handle.read()
     return result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """In a serve child, the first failure is the verdict: exit before pytest formats a
+    report (on a large test module that costs more than the test)."""
+    if not _state.get("child"):
+        return None
+    excinfo = call.excinfo
+    pending = getattr(item, "_excinfo", None)  # unittest keeps its failures here until now
+    if excinfo is None and call.when == "call" and pending:
+        excinfo = pending[0]
+    if excinfo is not None and not excinfo.errisinstance((pytest.skip.Exception, pytest.xfail.Exception)):
+        with open(_state["child"], "w", encoding="utf-8") as handle:
+            handle.write(item.nodeid)
+        os._exit(KILLED)
+    return None
 
 
 def _run_items(items: list) -> str | None:

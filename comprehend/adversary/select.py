@@ -61,6 +61,23 @@ def read_probe_output(path: Path) -> CoverageMap | None:
     return CoverageMap(tests, lines, import_lines, data.get("coverage_error"))
 
 
+def merge_maps(maps: list[CoverageMap]) -> CoverageMap:
+    """One map from the records of a baseline split across processes."""
+    tests: dict[str, BaselineTest] = {}
+    lines: dict[str, dict[int, frozenset[str]]] = {}
+    import_lines: dict[str, frozenset[int]] = {}
+    for m in maps:
+        tests.update(m.tests)
+        for f, per_line in m.lines.items():
+            merged = lines.setdefault(f, {})
+            for n, ts in per_line.items():
+                merged[n] = merged.get(n, frozenset()) | ts
+        for f, ns in m.import_lines.items():
+            import_lines[f] = import_lines.get(f, frozenset()) | ns
+    error = next((m.coverage_error for m in maps if m.coverage_error), None)
+    return CoverageMap(tests, lines, import_lines, error)
+
+
 @dataclass(frozen=True)
 class ChangedTest:
     file: str
@@ -113,16 +130,24 @@ def order_tests(nodeids: frozenset[str] | set[str], cmap: CoverageMap,
     return tuple(sorted(nodeids, key=key))
 
 
-def select_tests(cmap: CoverageMap, path: str, line: int, import_time: bool,
-                   first: frozenset[str]) -> tuple[tuple[str, ...], str]:
-    """The ordered tests for a mutant on `path`:`line`, and how they were chosen. A line run
-    at import time (or by no test) gets every test that runs the file: a changed constant
-    or default acts through the functions that use it."""
+def select_tests(cmap: CoverageMap, path: str, line: int, function_lines: tuple[int, int] | None,
+                 first: frozenset[str]) -> tuple[tuple[str, ...], str]:
+    """The ordered tests for a mutant on `path`:`line`, and how they were chosen.
+    `function_lines` spans the function the line is in (None: it runs at import time). A
+    line no test runs is judged by the tests that run its function; an import-time line by
+    every test that runs the file, since a changed constant or default acts through the
+    functions that use it."""
     passing = cmap.passing
-    if not import_time:
-        covering = cmap.lines.get(path, {}).get(line, frozenset()) & passing
+    per_line = cmap.lines.get(path, {})
+    if function_lines is not None:
+        covering = per_line.get(line, frozenset()) & passing
         if covering:
             return order_tests(covering, cmap, first), "tests that run this line"
+        low, high = function_lines
+        in_function = frozenset(t for n, tests in per_line.items() if low <= n <= high for t in tests) & passing
+        if in_function:
+            return order_tests(in_function, cmap, first), "no test runs this line; tests that run its function"
+    import_time = function_lines is None
     in_file = cmap.file_tests(path) & passing
     if in_file:
         how = "tests that import this module" if import_time else "no test runs this line; tests that run this file"

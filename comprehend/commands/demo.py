@@ -1,7 +1,9 @@
-"""`comprehend demo [DIR]`: build the demo repository, then open the review on it."""
+"""`comprehend demo [DIR]`: build the demo repository, open the review on it, then say what
+to try next there."""
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from comprehend.commands._common import workspace_from
 @click.pass_context
 def command(ctx: click.Context, directory: Path | None, no_tui: bool) -> None:
     """Build the demo repository in DIR (a new or empty folder; default: a fresh temporary
-    folder) and open the review on it.
+    folder) and open the review on it; then print two commands to try on it next.
 
     The demo is a small shop library written over six weeks by three people, GitHub
     Copilot's coding agent, aider, Cursor, Claude Code and dependabot; one AI commit hides
@@ -29,4 +31,22 @@ def command(ctx: click.Context, directory: Path | None, no_tui: bool) -> None:
     demo = build_demo(directory)
     click.echo(f"Demo repository: {demo.path} ({len(demo.commits)} commits)")
     if open_review(workspace_from(ctx, demo.path), tui=not no_tui):
-        click.echo(f"The demo stays in {demo.path}; `comprehend review {demo.path}` reopens it.")
+        click.echo(f"The demo stays in {demo.path}; `comprehend review {shlex.quote(str(demo.path))}` "
+                   "reopens it.")
+    else:
+        click.echo("")
+    steps = next_commands(demo)
+    width = max(len(why) for why, _argv in steps) + 1
+    for why, argv in steps:
+        click.echo(f"{why + ':':<{width}} {shlex.join(argv)}")
+
+
+def next_commands(demo) -> list[tuple[str, list[str]]]:
+    """What to try on the demo next, as (why, command line)."""
+    shas = [c.sha for c in demo.commits]
+    claude = shas.index(demo.bug.commit)
+    return [
+        ("Attack the Claude Code commit",
+         ["comprehend", "check", str(demo.path), "--base", shas[claude - 1][:8], "--head", shas[claude][:8]]),
+        ("See which lines AI wrote", ["comprehend", "blame", str(demo.path / demo.bug.file)]),
+    ]

@@ -31,7 +31,11 @@ def open_review(workspace, *, tui: bool) -> bool:
 
         ReviewApp(workspace).run()
         return True
-    from comprehend.overview import format_summary, load_overview
+    from comprehend.history.share import line_share
+    from comprehend.overview import SUMMARY_BLAME_BUDGET, format_summary, load_overview
 
-    click.echo(format_summary(load_overview(workspace.repo)), nl=False)
+    with workspace.open_store() as store:
+        overview = load_overview(workspace, store)
+        share = line_share(workspace, store, overview.head, budget=SUMMARY_BLAME_BUDGET)
+    click.echo(format_summary(overview, share), nl=False)
     return False

@@ -3,10 +3,12 @@ graph by content key first, then facts per blob, parsing only what was never par
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from comprehend.config import Config, GraphConfig
@@ -40,6 +42,26 @@ def build_graph(
     graph are cached there; an unchanged repository parses and resolves nothing."""
     settings = config.graph
     _check(settings)
+    with _collector_paused():
+        return _build(repo, settings, store, rev, progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A build allocates about a million small objects and frees few, which makes Python's
+    cyclic collector traverse them again and again for nothing (a fifth of the resolving
+    time on Django). Reference counting still frees what the build drops."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(repo: Repository, settings: GraphConfig, store: Store | None, rev: str | None,
+           progress: Callable[[int, int], None] | None) -> CodeGraph:
     commit = None
     fileset: FileSet | None = None
     if rev is None:

@@ -7,7 +7,7 @@ build of a large repository then neither imports networkx nor builds its objects
 
 from __future__ import annotations
 
-import json
+import marshal
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +21,10 @@ EDGE_KINDS = ("contains", "imports", "calls", "inherits", "tests")
 CONFIDENCES = ("resolved", "name-match")
 # Edges along which a change travels back to what depends on it.
 _IMPACT_KINDS = frozenset({"calls", "inherits", "tests"})
-FORMAT = 1  # of the encoded graph in the store's graph cache
+# Of the encoded graph in the store's graph cache: marshal, not JSON, because a cold build
+# of Django spends 0.04 s more in json.dumps and a warm one 0.01 s more in json.loads; the
+# cache is private to comprehend, and whatever does not decode is rebuilt.
+FORMAT = 2
 
 
 @dataclass
@@ -184,7 +187,7 @@ class CodeGraph:
 
     # --- the store's graph cache ---------------------------------------------------------
 
-    def encode(self) -> str:
+    def encode(self) -> bytes:
         order = {node_id: i for i, node_id in enumerate(self.nodes)}
         nodes = [[node_id, NODE_KINDS.index(n["kind"]), n["path"], n["language"], n["start_line"],
                   n["end_line"], n["is_test"] | n["test_case"] << 1, n["qualname"]]
@@ -194,14 +197,20 @@ class CodeGraph:
                  for src, dst, d in self.edges]
         spans = [[path, [[start, end, order[node_id]] for start, end, node_id in entries]]
                  for path, entries in self.spans.items()]
-        return json.dumps({"format": FORMAT, "nodes": nodes, "edges": edges, "spans": spans,
-                           "stats": self.stats, "files": self.files},
-                          separators=(",", ":"), ensure_ascii=False)
+        return marshal.dumps({"format": FORMAT, "nodes": nodes, "edges": edges, "spans": spans,
+                              "stats": self.stats, "files": self.files})
 
     @classmethod
-    def decode(cls, text: str, key: str = "") -> CodeGraph | None:
-        data = json.loads(text)
-        if data.get("format") != FORMAT:
+    def decode(cls, encoded: bytes | str, key: str = "") -> CodeGraph | None:
+        """The graph `encode` wrote, or None for anything else (an older format, a newer
+        Python's marshal, a damaged row): the caller builds the graph again."""
+        if not isinstance(encoded, bytes):
+            return None  # format 1 was JSON text
+        try:
+            data = marshal.loads(encoded)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
         ids = [row[0] for row in data["nodes"]]
         nodes = {

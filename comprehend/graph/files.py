@@ -4,15 +4,18 @@ the bytes are read)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from typing import Protocol
 
 from comprehend.config import GraphConfig
 from comprehend.graph.languages import language_for
-from comprehend.history.git import Repository, list_files, read_blobs, worktree_paths
+from comprehend.history.git import BlobReader, Repository, list_files, read_blobs, worktree_paths
 
 # Files that place source files (module paths, crate names, path aliases) without being parsed.
 MANIFESTS = ("go.mod", "Cargo.toml", "tsconfig.json", "jsconfig.json")
@@ -28,11 +31,26 @@ class SourceFile:
     # undecodable-name (binary and invalid-utf8 are known only from the bytes: facts say so)
 
 
+class Blobs(Protocol):
+    def read(self, shas: Sequence[str]) -> list[tuple[str, bytes]]:
+        """(sha, contents) of each of these blobs that exists."""
+
+
 @dataclass(frozen=True)
 class FileSet:
     files: tuple[SourceFile, ...]
     manifests: dict[str, str]  # go.mod / Cargo.toml path -> text
-    read: Callable[[list[str]], dict[str, bytes]]  # blob shas -> contents
+    # Contents by blob sha. Each process that reads opens its own (a forked worker cannot
+    # share its parent's git process), and reads through it a batch at a time.
+    open_blobs: Callable[[], AbstractContextManager[Blobs]]
+
+
+@dataclass(frozen=True)
+class _InMemory:
+    contents: dict[str, bytes]
+
+    def read(self, shas: Sequence[str]) -> list[tuple[str, bytes]]:
+        return [(sha, self.contents[sha]) for sha in shas if sha in self.contents]
 
 
 def blob_sha(data: bytes) -> str:
@@ -82,7 +100,7 @@ def files_at(repo: Repository, rev: str, config: GraphConfig) -> FileSet:
     texts = read_blobs(repo, sorted(set(manifest_blobs.values())))
     manifests = {path: texts.get(blob, b"").decode("utf-8", "replace")
                  for path, blob in manifest_blobs.items()}
-    return FileSet(tuple(files), manifests, lambda shas: read_blobs(repo, shas))
+    return FileSet(tuple(files), manifests, lambda: BlobReader(repo))
 
 
 def files_in_worktree(repo: Repository, config: GraphConfig) -> FileSet:
@@ -116,5 +134,4 @@ def files_in_worktree(repo: Repository, config: GraphConfig) -> FileSet:
             if name in MANIFESTS:
                 manifests[path] = data.decode("utf-8", "replace")
         files.append(SourceFile(path, blob, language, stat.st_size, skipped))
-    return FileSet(tuple(files), manifests,
-                   lambda shas: {sha: contents[sha] for sha in shas if sha in contents})
+    return FileSet(tuple(files), manifests, lambda: contextlib.nullcontext(_InMemory(contents)))

@@ -66,30 +66,9 @@ def git_text(args: Sequence[str], cwd: Path | str, **kwargs) -> str:
 
 
 def stream_git(args: Sequence[str], cwd: Path | str) -> Iterator[bytes]:
-    """Lines of a long-running git command's stdout, as they come (one process, no buffering
-    of the whole output). The process is killed if the consumer stops early."""
-    proc = subprocess.Popen(
-        ["git", "-c", "core.quotepath=off", "-c", "color.ui=never", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=git_env(),
-    )
-    assert proc.stdout is not None
-    try:
-        yield from proc.stdout
-        proc.wait()
-        if proc.returncode != 0:
-            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()  # type: ignore[union-attr]
-            reason = err[0] if err else f"exit code {proc.returncode}"
-            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        if proc.stderr:
-            proc.stderr.close()
+    """Lines of a long-running git command's stdout (without their newline), as they come:
+    one process, never the whole output in memory; killed if the consumer stops early."""
+    return stream_records(args, cwd, separator=b"\n")
 
 
 @dataclass(frozen=True)
@@ -200,23 +179,7 @@ def list_files(repo: Repository, rev: str = "HEAD") -> list[TrackedFile]:
 
 def read_blobs(repo: Repository, blobs: Sequence[str]) -> dict[str, bytes]:
     """Contents of many blobs through one `git cat-file --batch` process."""
-    if not blobs:
-        return {}
-    proc = run_git(["cat-file", "--batch"], repo.root, input=("\n".join(blobs) + "\n").encode())
-    data = proc.stdout
-    result: dict[str, bytes] = {}
-    pos = 0
-    for sha in blobs:
-        header_end = data.index(b"\n", pos)
-        header = data[pos:header_end].split()
-        if len(header) < 3 or header[1] == b"missing":
-            pos = header_end + 1
-            continue
-        size = int(header[2])
-        start = header_end + 1
-        result[sha] = data[start : start + size]
-        pos = start + size + 1
-    return result
+    return dict(iter_blobs(repo, blobs))
 
 
 def init_repository(path: Path, env: dict[str, str] | None = None) -> None:
@@ -314,7 +277,7 @@ def commit_summaries(repo: Repository, rev: str = "HEAD") -> Iterator[CommitSumm
     # One record per line: a subject never holds a newline, and \x1f never occurs in names.
     fmt = "--format=%H%x1f%aN%x1f%aE%x1f%aI%x1f%s"
     for line in stream_git(["log", "--no-show-signature", fmt, rev, "--"], repo.root):
-        fields = line.rstrip(b"\n").decode("utf-8", "replace").split("\x1f")
+        fields = line.decode("utf-8", "replace").split("\x1f")
         if len(fields) == 5:
             yield CommitSummary(*fields)
 
@@ -489,7 +452,7 @@ def shallow_commits(repo: Repository) -> frozenset[str]:
 
 
 def iter_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, bytes]]:
-    """(sha, contents) for many blobs through one `git cat-file --batch`, streamed: a large
+    """(name, contents) for many blobs through one `git cat-file --batch`, streamed: a large
     tree is never held in memory whole. Missing blobs are left out."""
     if not blobs:
         return
@@ -511,14 +474,14 @@ def iter_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, by
     writer = threading.Thread(target=feed, daemon=True)  # both pipes full would deadlock
     writer.start()
     try:
-        for _ in blobs:
+        for name in blobs:  # a sha or any object name, e.g. "HEAD:path"
             header = proc.stdout.readline().split()
-            if len(header) < 3 or header[1] == b"missing":
+            if len(header) != 3 or header[-1] == b"missing":
                 continue
             size = int(header[2])
             data = proc.stdout.read(size)
             proc.stdout.read(1)  # the newline after each object
-            yield header[0].decode(), data
+            yield name, data
     finally:
         writer.join(timeout=5)
         if proc.poll() is None:
@@ -593,3 +556,58 @@ def touched_paths(repo: Repository, base: str, head: str) -> set[str]:
     out = run_git(["log", "--no-renames", "--name-only", "-z", "--format=", f"{base}..{head}", "--"],
                   repo.root).stdout
     return {p.strip(b"\n").decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p.strip(b"\n")}
+
+
+class BlobReader:
+    """One `git cat-file --batch` process answering many requests, for a worker that reads
+    blobs a batch at a time (`iter_blobs` starts a process per call). A context manager;
+    `read(shas)` returns (sha, contents) for each blob that exists."""
+
+    # shas written before reading their answers: 10 KB, far below what a pipe buffers, so
+    # git never waits for us to read while we wait for it to read
+    _REQUEST = 256
+
+    def __init__(self, repo: Repository) -> None:
+        self._proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=repo.root, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env(),
+        )
+
+    def read(self, shas: Sequence[str]) -> list[tuple[str, bytes]]:
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        found: list[tuple[str, bytes]] = []
+        for start in range(0, len(shas), self._REQUEST):
+            request = shas[start:start + self._REQUEST]
+            try:
+                stdin.write("".join(f"{sha}\n" for sha in request).encode())
+                stdin.flush()
+            except BrokenPipeError:  # git is gone: nothing more to read
+                return found
+            for _ in request:
+                header = stdout.readline().split()
+                if len(header) < 3:  # "<sha> missing", or git ended
+                    continue
+                data = stdout.read(int(header[2]))
+                stdout.read(1)  # the newline after each object
+                found.append((header[0].decode(), data))
+        return found
+
+    def close(self) -> None:
+        proc = self._proc
+        try:
+            proc.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -44,7 +44,7 @@ def summarize(workspace, store: Store, *, rev: str = "HEAD",
             by_tool[known.tool] += 1
         mixed += bool(known and known.mixed)
 
-    files, skipped = _counted_files(repo, context.rev, config.attribution)
+    files, skipped = counted_files(repo, context.rev, config.attribution)
     per_file = attribute_files(repo, config, store, files, context.rev,
                                progress=progress, context=context)
     lines_by_class: Counter[str] = Counter({c: 0 for c in CLASSES})
@@ -116,7 +116,7 @@ def _row(counts: Counter[str]) -> dict[str, Any]:
             "share": _share(counts)}
 
 
-def _counted_files(repo: Repository, rev: str, settings) -> tuple[list[str], int]:
+def counted_files(repo: Repository, rev: str, settings) -> tuple[list[str], int]:
     """Text files of `rev` that count toward the AI share: regular, non-empty, not binary,
     not larger than max_file_bytes, not matching an exclude glob."""
     line_counts = text_line_counts(repo, rev)

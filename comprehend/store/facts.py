@@ -49,12 +49,12 @@ def prune_facts(store: Store, version: str) -> int:
         return conn.execute("DELETE FROM facts WHERE extractor_version != ?", (version,)).rowcount
 
 
-def load_graph(store: Store, key: str) -> str | None:
+def load_graph(store: Store, key: str) -> bytes | str | None:
     row = store.conn.execute("SELECT data FROM graph_cache WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 
-def save_graph(store: Store, key: str, data: str) -> None:
+def save_graph(store: Store, key: str, data: bytes) -> None:
     """Keep a built graph, and only the most recent few."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{time.time_ns() % 10**9:09d}"
     with store.transaction() as conn:

@@ -90,7 +90,7 @@ def test_sigkill_leaves_the_repository_byte_identical(
 
     # The next run removes the sandbox the killed one could not, and still finds the survivors.
     finished = subprocess.run([*comprehend_bin, "check", str(fixture_repo.path), "--all-authors",
-                               "--base", "HEAD~2", "--format", "json"],
+                               "--base", "HEAD~2", "--fail-on", "medium", "--format", "json"],
                               capture_output=True, text=True, env={**env, "KILL9_EVENTS": ""})
     assert finished.returncode == 1, finished.stderr
     assert '"rule": "surviving-mutant"' in finished.stdout

@@ -3,6 +3,8 @@ stdout is a pipe: the plain summary, not the terminal UI."""
 
 from __future__ import annotations
 
+import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from gitrepo import GitRepo, git
 
 from comprehend.demo import DemoRepo
+from comprehend.store.schema import SCHEMA_VERSION
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -20,33 +23,37 @@ def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
 def expected_summary(demo: DemoRepo) -> str:
     by_role = {c.role: c.sha[:8] for c in demo.commits}
     recent = [
-        ("2026-10-14", "release", "Maya Patel", "Release 0.2.0"),
-        ("2026-10-13", "cart-validation", "Tomas Ortega", "Reject non-positive quantities in the cart"),
-        ("2026-10-09", "search", "Maya Patel", "Add catalog search by name"),
-        ("2026-10-07", "free-shipping", "Dana Kim", "Ship free from 50 EUR"),
-        ("2026-10-05", "docs", "Tomas Ortega", "Document the checkout flow"),
-        ("2026-10-01", "cursor", "Maya Patel", "Add a plain-text receipt"),
-        ("2026-09-29", "claude-code", "Dana Kim", "Add tiered bulk discounts and a loyalty discount"),
-        ("2026-09-24", "vat-rates", "Dana Kim", "Add Austrian and Italian VAT rates"),
-        ("2026-09-22", "aider", "Tomas Ortega (aider)", "feat: Add coupon codes with expiry dates"),
-        ("2026-09-18", "copilot-agent", "copilot-swe-agent[bot]", "Add price formatting for the storefront"),
-        ("2026-09-17", "dependabot", "dependabot[bot]", "Bump pytest from 8.3.2 to 8.3.3"),
-        ("2026-09-15", "checkout", "Dana Kim", "Add checkout totals"),
-        ("2026-09-11", "bulk-discount", "Maya Patel", "Add a bulk discount from ten items"),
-        ("2026-09-09", "shipping", "Tomas Ortega", "Add shipping bands by weight"),
-        ("2026-09-08", "tax", "Dana Kim", "Add VAT rates per region"),
+        ("2026-10-14", "release", "human", "Maya Patel", "Release 0.2.0"),
+        ("2026-10-13", "cart-validation", "human", "Tomas Ortega", "Reject non-positive quantities in the cart"),
+        ("2026-10-09", "search", "human", "Maya Patel", "Add catalog search by name"),
+        ("2026-10-07", "free-shipping", "human", "Dana Kim", "Ship free from 50 EUR"),
+        ("2026-10-05", "docs", "human", "Tomas Ortega", "Document the checkout flow"),
+        ("2026-10-01", "cursor", "ai cursor", "Maya Patel", "Add a plain-text receipt"),
+        ("2026-09-29", "claude-code", "ai claude-code", "Dana Kim", "Add tiered bulk discounts and a loyalty discount"),
+        ("2026-09-24", "vat-rates", "human", "Dana Kim", "Add Austrian and Italian VAT rates"),
+        ("2026-09-22", "aider", "ai aider", "Tomas Ortega (aider)", "feat: Add coupon codes with expiry dates"),
+        ("2026-09-18", "copilot-agent", "ai copilot-agent", "copilot-swe-agent[bot]", "Add price formatting for the storefront"),
+        ("2026-09-17", "dependabot", "bot dependabot", "dependabot[bot]", "Bump pytest from 8.3.2 to 8.3.3"),
+        ("2026-09-15", "checkout", "human", "Dana Kim", "Add checkout totals"),
+        ("2026-09-11", "bulk-discount", "human", "Maya Patel", "Add a bulk discount from ten items"),
+        ("2026-09-09", "shipping", "human", "Tomas Ortega", "Add shipping bands by weight"),
+        ("2026-09-08", "tax", "human", "Dana Kim", "Add VAT rates per region"),
     ]
     return "\n".join([
         f"shopcart  main @ {demo.head[:8]}  {demo.path}",
         "18 commits from 2026-09-01 to 2026-10-14 by 6 authors; 24 files",
         "",
-        "Authors",
-        "  6  Maya Patel <maya@shopcart.example>",
-        "  5  Dana Kim <dana@shopcart.example>",
-        "  4  Tomas Ortega <tomas@shopcart.example>",
-        "  1  Tomas Ortega (aider) <tomas@shopcart.example>",
-        "  1  copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>",
-        "  1  dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+        "Written by AI",
+        "  commits  ai 4: aider, claude-code, copilot-agent, cursor; bot 1: dependabot; human 13",
+        "  lines    at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, copilot-agent 20",
+        "",
+        "Authors: 3 people, 2 AI agents, 1 bot",
+        "  6  human 5, ai 1     Maya Patel <maya@shopcart.example>",
+        "  5  human 4, ai 1     Dana Kim <dana@shopcart.example>",
+        "  4  human             Tomas Ortega <tomas@shopcart.example>",
+        "  1  ai aider          Tomas Ortega (aider) <tomas@shopcart.example>",
+        "  1  ai copilot-agent  copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>",
+        "  1  bot dependabot    dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
         "",
         "Files by language",
         "  Python          19 files    13.7 KB",
@@ -57,7 +64,8 @@ def expected_summary(demo: DemoRepo) -> str:
         "  TypeScript        1 file      602 B",
         "",
         "Recent commits",
-        *(f"  {date}  {by_role[role]}  {author:<22}  {subject}" for date, role, author, subject in recent),
+        *(f"  {date}  {by_role[role]}  {cls:<16}  {author:<22}  {subject}"
+          for date, role, cls, author, subject in recent),
     ]) + "\n"
 
 
@@ -94,6 +102,42 @@ def test_demo_in_a_new_folder(tmp_path: Path, clean_env: dict[str, str]) -> None
     assert second == f"shop  main @ {git(target, 'rev-parse', 'HEAD')[:8]}  {target}"
     assert third == "18 commits from 2026-09-01 to 2026-10-14 by 6 authors; 24 files"
     assert git(target, "rev-list", "--count", "HEAD") == "18\n"
+
+
+def test_demo_ends_with_commands_to_try_that_work(tmp_path: Path, clean_env: dict[str, str]) -> None:
+    target = tmp_path / "my shop"  # a space: the printed commands must still run as printed
+    proc = run(["demo", str(target), "--no-tui"], tmp_path, clean_env)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    claude = git(target, "log", "--format=%H", "--grep", "tiered bulk", "HEAD").strip()
+    base = git(target, "rev-parse", f"{claude}~1").strip()
+    quoted = shlex.quote(str(target))
+    assert proc.stdout.endswith(
+        "\n\n"
+        f"Attack the Claude Code commit: comprehend check {quoted} --base {base[:8]} --head {claude[:8]}\n"
+        "See which lines AI wrote:      comprehend blame "
+        f"{shlex.quote(str(target / 'shopcart' / 'discounts.py'))}\n"
+    )
+    check_line, blame_line = proc.stdout.splitlines()[-2:]
+    check = shlex.split(check_line.split(": ", 1)[1])
+    blame = shlex.split(blame_line.split(": ", 1)[1])
+    assert (check[0], blame[0]) == ("comprehend", "comprehend")
+    # Static rules only here (the mutation run is test_check_cli's): the range and scope.
+    checked = run([*check[1:], "--no-exec"], tmp_path, clean_env)
+    assert (checked.returncode, checked.stderr) == (1, "")
+    lines = checked.stdout.splitlines()
+    assert lines[:3] == [
+        f"comprehend check {base[:12]}..{claude[:12]}",  # check prints 12 digits of each
+        "  note: AI-authored changes only: 1 of 1 commits (claude-code), 43 added lines in 2 files (pass",
+        "  --all-authors to review every author)",
+    ]
+    # The rewritten expectation and the three tests that cannot fail.
+    assert lines[-1] == "FAIL: 4 high; 4 at or above --fail-on high"
+    blamed = run(blame[1:], tmp_path, clean_env)
+    assert (blamed.returncode, blamed.stderr) == (0, "")
+    assert blamed.stdout.splitlines()[0] == (
+        f"shopcart/discounts.py at HEAD ({git(target, 'rev-parse', 'HEAD')[:12]}): 38 lines; "
+        "ai 20 (52%), human 18 (47%)"
+    )
 
 
 def test_demo_without_a_folder_uses_a_fresh_temporary_one(tmp_path: Path, clean_env: dict[str, str]) -> None:
@@ -133,9 +177,21 @@ def test_summary_lists_the_ten_most_active_authors(tmp_path: Path, clean_env: di
         repo.commit(f"Change by {name}", author=name, email=f"{name.lower().replace(' ', '.')}@example.com")
     proc = run(["review", "--no-tui"], repo.path, clean_env)
     assert proc.returncode == 0, proc.stderr
-    authors = proc.stdout.split("Authors\n")[1].split("\n\n")[0].splitlines()
+    authors = proc.stdout.split("Authors: 12 people\n")[1].split("\n\n")[0].splitlines()
     assert authors == [
-        "  2  Zoe Most <zoe.most@example.com>",
-        *(f"  1  Person {n:02d} <person.{n:02d}@example.com>" for n in range(9)),
+        "  2  human  Zoe Most <zoe.most@example.com>",
+        *(f"  1  human  Person {n:02d} <person.{n:02d}@example.com>" for n in range(9)),
         "  … and 2 more authors",
     ]
+
+
+def test_review_with_a_store_it_cannot_read_is_one_line(repo: GitRepo, tmp_path: Path, clean_env: dict[str, str]) -> None:
+    db = tmp_path / "newer.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    proc = run(["--db", str(db), "review", "--no-tui"], repo.path, clean_env)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"comprehend: store {db} has schema version 999, written by a newer comprehend "
+        f"(this one reads up to {SCHEMA_VERSION}); upgrade comprehend or pass --db PATH\n"
+    )

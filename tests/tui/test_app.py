@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from textual.widgets import DataTable, Static
 
 from comprehend.demo import DemoRepo
+from comprehend.store.schema import SCHEMA_VERSION
 from comprehend.tui.app import ReviewApp
 from comprehend.tui.screens.changes import ChangesScreen
 from comprehend.tui.screens.findings import FindingsScreen
@@ -33,13 +35,24 @@ def test_opens_on_overview_with_real_data_and_switches_all_six_screens(demo: Dem
             assert str(screen.query_one("#summary", Static).content) == (
                 "18 commits from 2026-09-01 to 2026-10-14 by 6 authors; 24 files"
             )
-            authors = column(screen.query_one("#authors", DataTable), 1)
-            assert authors == ["Maya Patel", "Dana Kim", "Tomas Ortega", "Tomas Ortega (aider)",
-                               "copilot-swe-agent[bot]", "dependabot[bot]"]
+            assert str(screen.query_one("#written", Static).content) == (
+                "Commits ai 4: aider, claude-code, copilot-agent, cursor; bot 1: dependabot; human 13\n"
+                "Lines   at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, copilot-agent 20"
+            )
+            authors = screen.query_one("#authors", DataTable)
+            assert authors.border_title == "Authors: 3 people, 2 AI agents, 1 bot"
+            assert list(zip(column(authors, 1), column(authors, 2), strict=True)) == [
+                ("human 5, ai 1", "Maya Patel"), ("human 4, ai 1", "Dana Kim"),
+                ("human", "Tomas Ortega"), ("ai aider", "Tomas Ortega (aider)"),
+                ("ai copilot-agent", "copilot-swe-agent[bot]"), ("bot dependabot", "dependabot[bot]"),
+            ]
             languages = column(screen.query_one("#languages", DataTable), 0)
             assert languages == ["Python", "Ignore List", "Markdown", "TOML", "Text", "TypeScript"]
-            recent = column(screen.query_one("#recent", DataTable), 1)
-            assert recent == [c.sha[:8] for c in reversed(demo.commits)][:15]
+            recent = screen.query_one("#recent", DataTable)
+            newest = list(reversed(demo.commits))[:15]
+            assert column(recent, 1) == [c.sha[:8] for c in newest]
+            # The class each commit shows is the truth the demo was built with.
+            assert column(recent, 2) == [f"{c.origin} {c.tool}" if c.tool else c.origin for c in newest]
 
             visited = []
             for key in "234561":
@@ -83,4 +96,25 @@ def test_planned_screens_say_what_will_appear_there(demo: DemoRepo) -> None:
         "Not built yet.\n\nHere you will see what the adversary found in a change: mutants no "
         "test kills, tests that cannot fail, expectations rewritten in the same commit as the "
         "code they check, each with evidence you can re-run."
+    )
+
+
+def test_a_store_it_cannot_read_is_said_on_the_overview(demo: DemoRepo, tmp_path) -> None:
+    db = tmp_path / "newer.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 999")
+
+    async def scenario() -> tuple[str, bool, bool]:
+        app = ReviewApp(open_workspace(demo.path, db=db))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            return (str(screen.query_one("#summary", Static).content),
+                    screen.query_one("#written").display, screen.query_one("#recent").display)
+
+    assert asyncio.run(scenario()) == (
+        f"Cannot read the repository: store {db} has schema version 999, written by a newer "
+        f"comprehend (this one reads up to {SCHEMA_VERSION}); upgrade comprehend or pass --db PATH",
+        False, False,
     )

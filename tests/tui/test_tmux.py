@@ -87,11 +87,16 @@ def test_review_in_tmux_shows_overview_switches_to_changes_and_quits(
     term = Terminal(tmp_path, command, {**clean_env, "TERM": "xterm-256color"})
     try:
         overview = term.wait_for("latest 15 commits of 18", "dependabot[bot]", "TypeScript",
-                                 "q Quit").splitlines()
+                                 "copilot-agent 20", "q Quit").splitlines()
         assert f"comprehend — shopcart · main @ {demo.head[:8]}" in overview[0]
         assert overview[1] == " 1 Overview   2 Changes   3 Graph   4 Findings   5 Quiz   6 Team"
         assert overview[2] == " 18 commits from 2026-09-01 to 2026-10-14 by 6 authors; 24 files"
-        assert overview[5].startswith("│       6  Maya Patel              maya@shopcart.example")
+        assert overview[3].rstrip() == (
+            " Commits ai 4: aider, claude-code, copilot-agent, cursor; bot 1: dependabot; human 13")
+        assert overview[4].rstrip() == (
+            " Lines   at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, copilot-agent 20")
+        assert overview[5].startswith("╭─ Authors: 3 people, 2 AI agents, 1 bot ─")
+        assert overview[7].startswith("│       6  human 5, ai 1     Maya Patel              maya@shopcart")
         assert overview[-1].startswith("1 Overview 2 Changes 3 Graph 4 Findings 5 Quiz 6 Team ? Help q Quit")
 
         term.press("2")

@@ -13,6 +13,7 @@ from comprehend.adversary.select import (
     ChangedTest,
     diff_tests,
     matches,
+    merge_maps,
     order_tests,
     read_probe_output,
     select_tests,
@@ -63,12 +64,26 @@ def test_the_probe_record_reads_back(tmp_path: Path) -> None:
     assert round(m.seconds(["tests/test_a.py::test_slow", "tests/test_a.py::test_fast"]), 3) == 0.51
 
 
+def test_records_of_a_split_baseline_merge(tmp_path: Path) -> None:
+    first = cmap(tmp_path)
+    (tmp_path / "other").mkdir()
+    second = cmap(tmp_path / "other", {
+        "tests": {"tests/test_c.py::test_c": ["passed", 0.2]}, "exit": 0,
+        "lines": {"pkg/m.py": {"3": ["tests/test_c.py::test_c"], "9": ["tests/test_c.py::test_c"]}},
+        "import_lines": {"pkg/m.py": [2, 4]}, "coverage_error": None})
+    merged = merge_maps([first, second])
+    assert set(merged.tests) == set(first.tests) | {"tests/test_c.py::test_c"}
+    assert merged.lines["pkg/m.py"][3] == first.lines["pkg/m.py"][3] | {"tests/test_c.py::test_c"}
+    assert merged.lines["pkg/m.py"][9] == frozenset({"tests/test_c.py::test_c"})
+    assert merged.import_lines["pkg/m.py"] == frozenset({1, 2, 4, 6})
+
+
 def test_a_missing_record_is_none(tmp_path: Path) -> None:
     assert read_probe_output(tmp_path / "absent.json") is None
 
 
 def test_the_diffs_own_tests_run_first_then_fastest_first_and_failing_tests_never(tmp_path: Path) -> None:
-    tests, how = select_tests(cmap(tmp_path), "pkg/m.py", 3, False, NEW)
+    tests, how = select_tests(cmap(tmp_path), "pkg/m.py", 3, (3, 7), NEW)
     assert tests == (
         "tests/test_new.py::test_new_fast",
         "tests/test_new.py::test_new_slow",
@@ -79,7 +94,7 @@ def test_the_diffs_own_tests_run_first_then_fastest_first_and_failing_tests_neve
 
 
 def test_an_import_time_line_gets_every_test_that_runs_its_file(tmp_path: Path) -> None:
-    tests, how = select_tests(cmap(tmp_path), "pkg/m.py", 1, True, NEW)
+    tests, how = select_tests(cmap(tmp_path), "pkg/m.py", 1, None, NEW)
     assert tests == (
         "tests/test_new.py::test_new_fast",
         "tests/test_new.py::test_new_slow",
@@ -89,14 +104,20 @@ def test_an_import_time_line_gets_every_test_that_runs_its_file(tmp_path: Path) 
     assert how == "tests that import this module"
 
 
-def test_a_line_no_test_runs_falls_back_to_the_files_tests(tmp_path: Path) -> None:
-    tests, how = select_tests(cmap(tmp_path), "pkg/n.py", 9, False, frozenset())
+def test_a_line_no_test_runs_is_judged_by_the_tests_of_its_function(tmp_path: Path) -> None:
+    tests, how = select_tests(cmap(tmp_path), "pkg/m.py", 5, (4, 8), NEW)
+    assert tests == ("tests/test_a.py::test_slow",)
+    assert how == "no test runs this line; tests that run its function"
+
+
+def test_a_function_no_test_runs_falls_back_to_the_files_tests(tmp_path: Path) -> None:
+    tests, how = select_tests(cmap(tmp_path), "pkg/n.py", 9, (9, 12), frozenset())
     assert tests == ("tests/test_b.py::test_other_file",)
     assert how == "no test runs this line; tests that run this file"
 
 
 def test_a_file_no_test_runs_gets_every_passing_test(tmp_path: Path) -> None:
-    tests, how = select_tests(cmap(tmp_path), "pkg/unseen.py", 4, False, frozenset())
+    tests, how = select_tests(cmap(tmp_path), "pkg/unseen.py", 4, (1, 9), frozenset())
     assert tests == (
         "tests/test_a.py::test_fast",
         "tests/test_new.py::test_new_fast",

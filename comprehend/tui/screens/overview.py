@@ -1,5 +1,7 @@
-"""Overview: commits, authors, files per language and recent commits, read in a worker
-thread so the screen draws at once and stays responsive on a large history."""
+"""Overview: what AI wrote, authors, files per language and recent commits, read in a worker
+thread so the screen draws at once and stays responsive on a large history. The AI share
+of current lines comes last, in the same worker: cold on a long history it blames every
+file, so it shows its progress and stops between two chunks when the app quits."""
 
 from __future__ import annotations
 
@@ -10,19 +12,34 @@ from textual import work
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from comprehend.errors import UserError
-from comprehend.overview import Overview, human_size, load_overview, plural, summary_line
+from comprehend.history.share import LineShare, PendingShare, line_share
+from comprehend.overview import (
+    Overview,
+    author_label,
+    authors_heading,
+    class_label,
+    commits_text,
+    human_size,
+    load_overview,
+    plural,
+    share_text,
+    summary_line,
+)
 from comprehend.tui.screens.base import ReviewScreen
 from comprehend.tui.widgets.key_table import KeyTable
 
 
 class OverviewScreen(ReviewScreen):
     MODE = "overview"
+    overview: Overview | None = None  # once the worker has read it
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="overview"):
             yield Static("Reading the repository…", id="summary", markup=False)
+            yield Static(id="written", markup=False)
             with Horizontal(id="overview-top"):
                 yield KeyTable("Authors", id="authors")
                 yield KeyTable("Files by language", id="languages")
@@ -30,42 +47,74 @@ class OverviewScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         # Plain Text cells throughout: names like dependabot[bot] are not markup.
-        self.query_one("#authors", KeyTable).add_columns("Commits", "Author", "Email")
+        self.query_one("#authors", KeyTable).add_columns("Commits", "Class", "Author", "Email")
         self.query_one("#languages", KeyTable).add_columns("Language", "Files", "Size")
-        self.query_one("#recent", KeyTable).add_columns("Date", "Commit", "Author", "Subject")
+        self.query_one("#recent", KeyTable).add_columns("Date", "Commit", "Class", "Author", "Subject")
         self.query_one("#overview").loading = True
         self.load()
 
     @work(thread=True, exclusive=True, name="overview")
     def load(self) -> None:
+        worker = get_current_worker()
+        workspace = self.app.workspace
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:  # the app may be closing: nothing left to draw on
+                self.app.call_from_thread(self.show_progress, done, total)
+
+        overview = None
         try:
-            overview = load_overview(self.app.workspace.repo)
+            with workspace.open_store() as store:
+                overview = load_overview(workspace, store)
+                self.app.call_from_thread(self.show, overview)
+                share = line_share(workspace, store, overview.head, progress=progress,
+                                   stopped=lambda: worker.is_cancelled)
         except UserError as exc:
-            self.app.call_from_thread(self.show_error, exc.message)
+            if overview is None:
+                self.app.call_from_thread(self.show_error, exc.message)
+            else:  # the commits are on screen; only the line share failed
+                self.app.call_from_thread(self.show_written, f"cannot count: {exc.message}")
             return
-        self.app.call_from_thread(self.show, overview)
+        if share is not None:  # None: stopped because the app is closing
+            self.app.call_from_thread(self.show_share, share)
 
     def show(self, overview: Overview) -> None:
+        self.overview = overview
         self.query_one("#summary", Static).update(summary_line(overview))
+        self.show_written("counting…")
         authors = self.query_one("#authors", KeyTable)
+        authors.border_title = authors_heading(overview)
         for a in overview.authors:
-            authors.add_row(number(a.commits), Text(a.name), Text(a.email))
+            authors.add_row(number(a.commits), Text(author_label(a)), Text(a.name), Text(a.email))
         languages = self.query_one("#languages", KeyTable)
         for lang in overview.languages:
             languages.add_row(Text(lang.language), number(lang.files),
                               Text(human_size(lang.bytes), justify="right"))
         recent = self.query_one("#recent", KeyTable)
         for c in overview.recent:
-            recent.add_row(c.authored_at[:10], c.sha[:8], Text(c.author_name), Text(c.subject))
-        recent.border_subtitle = f"latest {plural(len(overview.recent), 'commit')} of {overview.commits}"
+            recent.add_row(c.authored_at[:10], c.sha[:8], Text(class_label(c.cls, c.tool)),
+                           Text(c.author_name), Text(c.subject))
+        recent.border_subtitle = f"latest {plural(len(overview.recent), 'commit')} of {overview.commits:,}"
         self.query_one("#overview").loading = False
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.show_written(f"counting… blamed {done:,} of {plural(total, 'file')}")
+
+    def show_share(self, share: LineShare | PendingShare) -> None:
+        self.show_written(share_text(share))
+
+    def show_written(self, lines: str) -> None:
+        text = Text.assemble(("Commits ", "bold"), commits_text(self.overview), "\n",
+                             ("Lines   ", "bold"), lines)
+        self.query_one("#written", Static).update(text)
 
     def show_error(self, message: str) -> None:
         self.query_one("#summary", Static).update(f"Cannot read the repository: {message}")
+        self.query_one("#written").display = False
         self.query_one("#overview-top").display = False
         self.query_one("#recent").display = False
         self.query_one("#overview").loading = False
 
 
 def number(n: int) -> Text:
-    return Text(str(n), justify="right")
+    return Text(f"{n:,}", justify="right")
