@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from gitrepo import GitRepo, git
 
 from comprehend import __version__
 from comprehend.cli import COMMANDS
-from gitrepo import GitRepo, git
 
 NOT_BUILT = ["quiz", "team", "serve", "sync"]
 HEAVY = ["textual", "litellm", "networkx", "tree_sitter"]

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from gitrepo import GitRepo
 
 MODULES = 1500

@@ -70,3 +70,10 @@ def test_wheel_ships_the_policy_folders(tmp_path: Path) -> None:
     assert "comprehend/_policy/adversary/README.md" in names
     assert "comprehend/cli.py" in names
     assert not any(n.startswith("tests/") for n in names)
+
+
+def test_ruff_finds_nothing() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    proc = subprocess.run([str(ruff), "check", "--no-cache", "comprehend", "tests", "benchmarks"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout.strip().splitlines()[-1:]) == (0, ["All checks passed!"])

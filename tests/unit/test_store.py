@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from comprehend.errors import StoreError
-from comprehend.store import open_store
 from comprehend.store import connection as store_connection
+from comprehend.store import open_store
 from comprehend.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DESIGN_TABLES = [
