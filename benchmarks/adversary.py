@@ -7,7 +7,8 @@ Its sdist becomes the first commit of a git repository; a second commit, made th
 AI agent's commit looks, seeds:
   - a subtle bug: sliced(..., strict=True) no longer raises for a short last slice;
   - the test that caught it, rewritten to expect the buggy result;
-  - a new function, clamp_each(), with weak tests (truthiness, "something came back").
+  - a new function, clamp_each(), with weak tests in a new file (truthiness, "something
+    came back").
 Each tool then reviews HEAD~1..HEAD in its own clone of that repository, in one run, with
 the same number of parallel jobs, and the script prints the time, the mutants run, the
 surviving mutants (by line) and the test smells each found, with the ratios to comprehend.
@@ -81,23 +82,21 @@ def clamp_each(iterable, low, high):
 
 
 def sliced(seq, n, strict=False):''')
-WEAK_TESTS = ("tests/test_more.py", "\nclass SlicedTests(TestCase):", '''
-class ClampEachTests(TestCase):
-    """Tests for ``clamp_each()``"""
-
-    def test_returns_something(self):
-        result = mi.clamp_each([1, 2, 3], 0, 10)
-        self.assertIsNotNone(result)
-
-    def test_has_values(self):
-        result = list(mi.clamp_each([-5, 5, 50], 0, 10))
-        self.assertTrue(len(result) > 0)
-
-    def test_inside_the_range(self):
-        self.assertEqual(list(mi.clamp_each([1, 2], 0, 10)), [1, 2])
+# Weak tests for the new function, in a new file, the way agents usually write them.
+WEAK_TESTS = ("tests/test_clamp_each.py", '''import more_itertools as mi
 
 
-class SlicedTests(TestCase):''')
+def test_returns_something():
+    assert mi.clamp_each([1, 2, 3], 0, 10) is not None
+
+
+def test_has_values():
+    assert len(list(mi.clamp_each([-5, 5, 50], 0, 10))) > 0
+
+
+def test_inside_the_range():
+    assert list(mi.clamp_each([1, 2], 0, 10)) == [1, 2]
+''')
 AI_MESSAGE = """Make sliced(strict=True) lenient about the last slice; add clamp_each
 
 Generated with Claude Code
@@ -185,13 +184,14 @@ def build_repository(sdist: Path, path: Path) -> Path:
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", f"Import {PROJECT} {VERSION}")
-    for file, before, after in (BUG, REWRITTEN_TEST, EXPORT, NEW_FUNCTION, WEAK_TESTS):
+    for file, before, after in (BUG, REWRITTEN_TEST, EXPORT, NEW_FUNCTION):
         target = path / file
         text = target.read_text(encoding="utf-8")
         if text.count(before) != 1:
             raise SystemExit(f"{file}: the seed's anchor text is not there exactly once; "
                              f"{PROJECT} {VERSION} changed?")
         target.write_text(text.replace(before, after), encoding="utf-8")
+    (path / WEAK_TESTS[0]).write_text(WEAK_TESTS[1], encoding="utf-8")
     git(path, "add", "-A")
     ai = {"GIT_AUTHOR_DATE": "2026-03-03T09:00:00+00:00", "GIT_COMMITTER_DATE": "2026-03-03T09:00:00+00:00"}
     git(path, "commit", "-q", "-F", "-", env=ai, input=AI_MESSAGE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shlex
 import threading
 import time
@@ -542,10 +543,11 @@ class _Run:
             futures = [pool.submit(fn, item) for item in items]
             try:
                 return [f.result() for f in futures]
-            except BaseException:
+            except BaseException:  # ctrl-c: stop the running tests now, not at their timeouts
                 self.cancel.set()
                 for f in futures:
                     f.cancel()
+                self.sandbox.kill_processes()
                 raise
 
     # Findings ----------------------------------------------------------------------------
@@ -614,8 +616,10 @@ class _Run:
             file=file,
             start_line=min(f.first_line for f in in_file),
             end_line=max(f.last_line for f in in_file),
-            title=(f"The diff's {len(names)} new or changed tests kill no mutant that older tests "
-                   "do not kill too: they add no checking"),
+            title=(f"The diff's new or changed test {names[0].split('::', 1)[1]} kills no mutant "
+                   "that older tests do not also kill" if len(names) == 1 else
+                   f"The diff's {len(names)} new or changed tests kill no mutant that older tests "
+                   "do not also kill"),
             evidence={
                 "new_tests": names,
                 "mutants_run": len(ran),
@@ -637,5 +641,12 @@ class _Run:
 
 
 def _last_line(output: str) -> str:
+    """What a failed run said: its first error (pytest's `E   ...` lines) and its last line."""
     lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "no output"
+    if not lines:
+        return "no output"
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    named = [e for e in errors if re.match(r"[\w.]*(Error|Exception)\b", e)]
+    first_error = (named or errors or [None])[0]
+    last = lines[-1].strip("= ")
+    return (f"{first_error[:200]} ({last[:100]})" if first_error else last[:200])

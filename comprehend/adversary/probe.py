@@ -41,7 +41,8 @@ def _die_with_parent() -> None:
 
 _die_with_parent()
 
-_state: dict = {"tests": {}, "failed": None, "ran": 0, "hits": {}, "current": "", "probe_errors": []}
+_state: dict = {"tests": {}, "failed": None, "ran": 0, "hits": {}, "current": "", "probe_errors": [],
+                "unmeasured": []}
 _cov = None
 _cov_error = None
 
@@ -117,7 +118,8 @@ def _probe_functions(path: str, scopes: set, lines: set) -> None:
     visit(tree)
     ast.fix_missing_locations(tree)
     live = _live_functions(path, scopes)
-    if not live:
+    if not live:  # not imported at collection time: a test imports it later, unmeasured
+        _state["unmeasured"].append(rel)
         return
     new_codes = {}
     stack = [compile(tree, live[0].__code__.co_filename, "exec", dont_inherit=True)]
@@ -270,7 +272,8 @@ def _coverage_map() -> dict:
             for number, contexts in (data.contexts_by_lineno(filename) or {}).items():
                 add(rel, number, contexts)
     errors = ([_cov_error] if _cov_error else []) + _state["probe_errors"]
-    return {"lines": lines, "import_lines": import_lines, "coverage_error": "; ".join(errors) or None}
+    return {"lines": lines, "import_lines": import_lines, "unmeasured": sorted(set(_state["unmeasured"])),
+            "coverage_error": "; ".join(errors) or None}
 
 
 def _write(data: dict) -> None:

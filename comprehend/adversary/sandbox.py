@@ -64,7 +64,7 @@ class Sandbox:
             folder.mkdir()
         # Shared by runs: installed packages' bytecode stays valid; this sandbox's own
         # entries (under its path) are removed with it.
-        self.pycache = Path(tempfile.gettempdir()) / f"comprehend-pycache-{getattr(os, 'getuid', lambda: 0)()}"
+        self.pycache = pycache_root()
         self.pycache.mkdir(exist_ok=True)
         shutil.copyfile(Path(__file__).with_name("probe.py"), self.probe_dir / f"{PROBE_MODULE}.py")
         self._processes: set[subprocess.Popen] = set()
@@ -164,8 +164,8 @@ class Sandbox:
         with self._lock:
             self._processes.discard(proc)
 
-    def close(self) -> None:
-        """Kill every test process still running and remove the sandbox."""
+    def kill_processes(self) -> None:
+        """Kill every test process still running; no new one starts after this."""
         self.closed = True
         with self._lock:
             running = list(self._processes)
@@ -173,8 +173,11 @@ class Sandbox:
         for proc in running:
             _kill_group(proc)
             proc.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
-        shutil.rmtree(self.pycache / self.root.relative_to(self.root.anchor), ignore_errors=True)
+
+    def close(self) -> None:
+        """Kill every test process still running and remove the sandbox."""
+        self.kill_processes()
+        _remove(self.root)
 
 
 class ProbeServer:
@@ -251,13 +254,23 @@ def replace_file(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def pycache_root() -> Path:
+    return Path(tempfile.gettempdir()) / f"comprehend-pycache-{getattr(os, 'getuid', lambda: 0)()}"
+
+
 def remove_stale_sandboxes() -> None:
     """Sandboxes left by a comprehend that was killed: their process is gone."""
     base = Path(tempfile.gettempdir())
     for folder in base.glob(f"{PREFIX}*"):
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder.resolve())
+
+
+def _remove(root: Path) -> None:
+    """A sandbox and the bytecode its test processes cached for its files."""
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(pycache_root() / root.relative_to(root.anchor), ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -31,6 +31,9 @@ class CoverageMap:
     # file -> lines that ran outside any test (imports during collection)
     import_lines: dict[str, frozenset[int]]
     coverage_error: str | None  # why there is no per-line map, if there is none
+    # Files whose changed functions were not loaded when tests were collected (a test
+    # imports them later): their lines have no record, whoever runs them.
+    unmeasured: frozenset[str] = frozenset()
 
     @property
     def passing(self) -> frozenset[str]:
@@ -58,7 +61,8 @@ def read_probe_output(path: Path) -> CoverageMap | None:
     lines = {f: {int(n): frozenset(ts) for n, ts in per_line.items()}
              for f, per_line in data.get("lines", {}).items()}
     import_lines = {f: frozenset(ns) for f, ns in data.get("import_lines", {}).items()}
-    return CoverageMap(tests, lines, import_lines, data.get("coverage_error"))
+    return CoverageMap(tests, lines, import_lines, data.get("coverage_error"),
+                       frozenset(data.get("unmeasured", [])))
 
 
 def merge_maps(maps: list[CoverageMap]) -> CoverageMap:
@@ -75,7 +79,7 @@ def merge_maps(maps: list[CoverageMap]) -> CoverageMap:
         for f, ns in m.import_lines.items():
             import_lines[f] = import_lines.get(f, frozenset()) | ns
     error = next((m.coverage_error for m in maps if m.coverage_error), None)
-    return CoverageMap(tests, lines, import_lines, error)
+    return CoverageMap(tests, lines, import_lines, error, frozenset().union(*(m.unmeasured for m in maps)))
 
 
 @dataclass(frozen=True)
@@ -152,4 +156,6 @@ def select_tests(cmap: CoverageMap, path: str, line: int, function_lines: tuple[
     if in_file:
         how = "tests that import this module" if import_time else "no test runs this line; tests that run this file"
         return order_tests(in_file, cmap, first), how
+    if path in cmap.unmeasured:
+        return order_tests(passing, cmap, first), "imported only inside tests, so not measured; every passing test"
     return order_tests(passing, cmap, first), "no test runs this file; every passing test"

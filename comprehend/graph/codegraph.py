@@ -25,6 +25,9 @@ _IMPACT_KINDS = frozenset({"calls", "inherits", "tests"})
 # of Django spends 0.04 s more in json.dumps and a warm one 0.01 s more in json.loads; the
 # cache is private to comprehend, and whatever does not decode is rebuilt.
 FORMAT = 2
+_NODE_KIND = {kind: index for index, kind in enumerate(NODE_KINDS)}
+_EDGE_KIND = {kind: index for index, kind in enumerate(EDGE_KINDS)}
+_CONFIDENCE = {confidence: index for index, confidence in enumerate(CONFIDENCES)}
 
 
 @dataclass
@@ -189,11 +192,11 @@ class CodeGraph:
 
     def encode(self) -> bytes:
         order = {node_id: i for i, node_id in enumerate(self.nodes)}
-        nodes = [[node_id, NODE_KINDS.index(n["kind"]), n["path"], n["language"], n["start_line"],
-                  n["end_line"], n["is_test"] | n["test_case"] << 1, n["qualname"]]
+        nodes = [(node_id, _NODE_KIND[n["kind"]], n["path"], n["language"], n["start_line"],
+                  n["end_line"], n["is_test"] | n["test_case"] << 1, n["qualname"])
                  for node_id, n in self.nodes.items()]
-        edges = [[order[src], order[dst], EDGE_KINDS.index(d["kind"]), CONFIDENCES.index(d["confidence"]),
-                  d["line"], bool(d.get("type_checking")) | bool(d.get("deferred")) << 1]
+        edges = [(order[src], order[dst], _EDGE_KIND[d["kind"]], _CONFIDENCE[d["confidence"]],
+                  d["line"], bool(d.get("type_checking")) | bool(d.get("deferred")) << 1)
                  for src, dst, d in self.edges]
         spans = [[path, [[start, end, order[node_id]] for start, end, node_id in entries]]
                  for path, entries in self.spans.items()]

@@ -1,29 +1,20 @@
 """Facts for a set of files: from the store when a blob was parsed before under the same
-extractor version, else parsed (in forked worker processes when there are many) and stored.
-
-Workers are forked after the grammars and queries are compiled, so they start in a few
-milliseconds with nothing to import; each reads its own share of blobs (its own `git
-cat-file`, streamed, so reading overlaps parsing) and sends back encoded facts through a
-pipe. Nothing but the results crosses a process boundary."""
+extractor version, else parsed (in forked worker processes when there are many) and stored."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import marshal
-import multiprocessing
 import os
-import selectors
 import signal
-import struct
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from comprehend.graph import workers as forked
 from comprehend.graph.extract import extract
-from comprehend.graph.facts import FileFacts, decode, encode
-from comprehend.graph.files import FileSet, Reader
+from comprehend.graph.facts import FileFacts, Undecodable, decode, encode
+from comprehend.graph.files import Blobs, FileSet
 from comprehend.graph.lang import rules_for
 from comprehend.graph.languages import grammar_versions, parser, queries_digest, query
 from comprehend.store import Store
@@ -32,15 +23,18 @@ from comprehend.store.facts import load_facts, prune_facts, save_facts
 # Bump when the meaning of facts changes in a way the sources below do not show.
 EXTRACTOR_EPOCH = "1"
 PARALLEL_FROM = 48  # below this many files, starting workers costs more than it saves
-BATCH = 32  # files per batch: stored in one transaction, one progress step
+# A batch (one read from git, one task of a worker, one progress step) holds up to this
+# many files or bytes. Largest files come first, so the last batches are small and the
+# workers finish together.
+BATCH_FILES = 32
+BATCH_BYTES = 1 << 16
+SAVE_EVERY = 256  # parsed files per store transaction: few commits, little lost to ctrl-c
 _SOURCES = ("extract.py", "facts.py", "languages.py", "lang")
-# Forked workers need a platform where fork is safe with the libraries loaded (not macOS).
-_FORK = sys.platform.startswith("linux")
-_FRAME = struct.Struct("<I")  # length prefix of one batch on a worker's pipe
 
 Progress = Callable[[int, int], None]
 Job = tuple[str, str]  # (blob sha, language)
-Row = tuple[str, str, str]  # (blob sha, language, encoded facts)
+Batch = list[tuple[str, list[str]]]  # (blob sha, its languages)
+Row = tuple[str, str, bytes]  # (blob sha, language, encoded facts)
 
 
 @functools.cache
@@ -75,8 +69,11 @@ def facts_for(
     version = extractor_version()
     facts: dict[Job, FileFacts] = {}
     if store is not None:
-        for key, text in load_facts(store, version, wanted).items():
-            facts[key] = decode(text)
+        for key, data in load_facts(store, version, wanted).items():
+            try:
+                facts[key] = decode(data)
+            except Undecodable:
+                continue  # parsed again, and stored over
     missing = sorted(wanted - facts.keys())
     if not missing:
         return facts, 0
@@ -84,158 +81,113 @@ def facts_for(
     done = 0
     if progress:
         progress(0, len(missing))
-    for rows in _parse(missing, sizes, fileset.read, workers):
-        for blob, language, text in rows:
-            facts[(blob, language)] = decode(text)
-        if store is not None:
-            save_facts(store, version, rows)
-        done += len(rows)
-        if progress:
-            progress(done, len(missing))
+    unsaved: list[Row] = []
+    # closed at once on ctrl-c (not when the traceback goes), which stops the workers
+    with contextlib.closing(_parse(missing, sizes, fileset, workers)) as parsed:
+        for rows in parsed:
+            for blob, language, data in rows:
+                facts[(blob, language)] = decode(data)
+            unsaved += rows
+            if store is not None and len(unsaved) >= SAVE_EVERY:
+                save_facts(store, version, unsaved)
+                unsaved = []
+            done += len(rows)
+            if progress:
+                progress(done, len(missing))
     if store is not None:
+        save_facts(store, version, unsaved)
         prune_facts(store, version)
     return facts, done
 
 
-def _parse(jobs: list[Job], sizes: dict[str, int], read: Reader, workers: int) -> Iterator[list[Row]]:
-    """Batches of rows for the jobs whose blobs exist (a blob git does not have is left out)."""
-    count = workers or os.cpu_count() or 1
-    if count < 2 or len(jobs) < PARALLEL_FROM:
-        yield from _parse_here(jobs, read)
-    elif _FORK:
-        yield from _parse_forked(jobs, sizes, read, count)
-    else:
-        yield from _parse_pooled(jobs, read, count)
+def _parse(jobs: list[Job], sizes: dict[str, int], fileset: FileSet,
+           workers: int) -> Iterator[list[Row]]:
+    """Rows for the jobs whose blobs exist, a batch at a time."""
+    batches = _batches(jobs, sizes)
+    count = min(workers or _cores(), len(batches))
+    finished: set[int] = set()
+    if count >= 2 and len(jobs) >= PARALLEL_FROM:
+        if not forked.AVAILABLE:
+            yield from _parse_spawned(batches, fileset, count)
+            return
+        for language in {language for _, language in jobs}:
+            warm_up(language)  # compiled once here; the workers inherit grammars and queries
+        results = forked.run_forked(batches, count, _parse_batch, fileset.open_blobs)
+        with contextlib.closing(results):
+            for index, rows in results:
+                finished.add(index)
+                yield rows
+    rest = [batch for index, batch in enumerate(batches) if index not in finished]
+    if rest:  # everything when parsing here; after workers, what a worker that died left
+        with fileset.open_blobs() as blobs:
+            for batch in rest:
+                yield _parse_batch(blobs, batch)
 
 
-def _parse_here(jobs: Iterable[Job], read: Reader) -> Iterator[list[Row]]:
+def _cores() -> int:
+    """Cores this process may run on: a container or taskset may allow fewer than exist."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows do not say
+        return os.cpu_count() or 1
+
+
+def _batches(jobs: list[Job], sizes: dict[str, int]) -> list[Batch]:
+    """Jobs grouped by blob (each blob read once) into batches, largest files first."""
     languages: dict[str, list[str]] = {}
     for blob, language in jobs:
         languages.setdefault(blob, []).append(language)
-    rows: list[Row] = []
-    for blob, data in read(sorted(languages)):
-        for language in languages[blob]:
-            rows.append((blob, language, encode(parse_bytes(language, data))))
-        if len(rows) >= BATCH:
-            yield rows
-            rows = []
-    if rows:
-        yield rows
+    weights = {blob: max(sizes.get(blob, 0), 0) * len(langs) for blob, langs in languages.items()}
+    order = sorted(languages, key=lambda blob: (-weights[blob], blob))
+    # Batches closed full of files number at most files / limit_files, those closed because
+    # the next blob would overflow them at most 2 * bytes / limit_bytes. Each kind stays
+    # within a quarter of the worker queue: a huge repository gets larger batches.
+    quarter = forked.MAX_TASKS // 4
+    scale = max(1, -(-len(order) // (quarter * BATCH_FILES)),
+                -(-2 * sum(weights.values()) // (quarter * BATCH_BYTES)))
+    limit_files, limit_bytes = BATCH_FILES * scale, BATCH_BYTES * scale
+    batches: list[Batch] = []
+    batch: Batch = []
+    weight = 0
+    for blob in order:
+        size = weights[blob]
+        if batch and (len(batch) >= limit_files or weight + size > limit_bytes):
+            batches.append(batch)
+            batch, weight = [], 0
+        batch.append((blob, languages[blob]))
+        weight += size
+    if batch:
+        batches.append(batch)
+    return batches
 
 
-def _shares(jobs: list[Job], sizes: dict[str, int], count: int) -> list[list[Job]]:
-    """The jobs in `count` shares of about equal bytes (parsing time follows size); the
-    languages of one blob stay together, so each worker reads a blob at most once."""
-    by_blob: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_blob.setdefault(job[0], []).append(job)
-    shares: list[list[Job]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for blob in sorted(by_blob, key=lambda b: -sizes.get(b, 0)):
-        lightest = loads.index(min(loads))
-        shares[lightest].extend(by_blob[blob])
-        loads[lightest] += (sizes.get(blob, 0) + 512) * len(by_blob[blob])
-    return [share for share in shares if share]
+def _parse_batch(blobs: Blobs, batch: Batch) -> list[Row]:
+    languages = dict(batch)
+    return [(blob, language, encode(parse_bytes(language, data)))
+            for blob, data in blobs.read(list(languages)) for language in languages[blob]]
 
 
-def _parse_forked(jobs: list[Job], sizes: dict[str, int], read: Reader, count: int) -> Iterator[list[Row]]:
-    for language in {language for _, language in jobs}:
-        warm_up(language)  # compiled once here; the workers inherit grammars and queries
-    pipes: dict[int, int] = {}  # read end -> worker pid
-    delivered: set[Job] = set()
-    try:
-        for share in _shares(jobs, sizes, count):
-            readable, writable = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(readable)
-                _work(share, read, writable)
-            os.close(writable)
-            pipes[readable] = pid
-        for rows in _receive(pipes):
-            delivered.update((blob, language) for blob, language, _ in rows)
-            yield rows
-    finally:
-        for readable, pid in pipes.items():  # only after an error or ctrl-c
-            _stop(pid)
-            os.close(readable)
-    # A worker that died (out of memory, killed) delivered less: parse the rest here,
-    # where an error, if there is one, surfaces with its traceback.
-    rest = [job for job in jobs if job not in delivered]
-    if rest:
-        yield from _parse_here(rest, read)
+def _parse_spawned(batches: list[Batch], fileset: FileSet, count: int) -> Iterator[list[Row]]:
+    """Where fork is unsafe: spawned workers, which import comprehend and get the bytes
+    through the pool."""
+    with fileset.open_blobs() as blobs:
+        contents = dict(blobs.read([blob for batch in batches for blob, _ in batch]))
+    loads = [[(blob, languages, contents[blob]) for blob, languages in batch if blob in contents]
+             for batch in batches]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-
-def _work(share: list[Job], read: Reader, writable: int) -> None:
-    status = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ctrl-c and stops us
-        with os.fdopen(writable, "wb") as out:
-            for rows in _parse_here(share, read):
-                payload = marshal.dumps(rows)  # same interpreter on both ends of the pipe
-                out.write(_FRAME.pack(len(payload)))
-                out.write(payload)
-                out.flush()
-        status = 0
-    finally:
-        os._exit(status)  # no cleanup of the parent's objects (store, progress bar)
-
-
-def _receive(pipes: dict[int, int]) -> Iterator[list[Row]]:
-    """Batches from every worker as they arrive; each worker is reaped at its end of file."""
-    buffers = {readable: bytearray() for readable in pipes}
-    with selectors.DefaultSelector() as selector:
-        for readable in pipes:
-            selector.register(readable, selectors.EVENT_READ)
-        while buffers:
-            for key, _ in selector.select():
-                readable = key.fd
-                chunk = os.read(readable, 1 << 20)
-                buffer = buffers[readable]
-                if chunk:
-                    buffer += chunk
-                    while len(buffer) >= _FRAME.size:
-                        (size,) = _FRAME.unpack_from(buffer)
-                        if len(buffer) < _FRAME.size + size:
-                            break
-                        rows = marshal.loads(bytes(buffer[_FRAME.size:_FRAME.size + size]))
-                        del buffer[:_FRAME.size + size]
-                        yield rows
-                    continue
-                selector.unregister(readable)
-                del buffers[readable]
-                os.close(readable)
-                os.waitpid(pipes.pop(readable), 0)
-
-
-def _stop(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
-
-
-def _parse_pooled(jobs: list[Job], read: Reader, count: int) -> Iterator[list[Row]]:
-    """Where fork is unsafe: spawned workers, which get the bytes through the pool."""
-    contents = dict(read(sorted({blob for blob, _ in jobs})))
-    items = sorted(((blob, language, contents[blob]) for blob, language in jobs if blob in contents),
-                   key=lambda item: -len(item[2]))
-    batches = [items[start::count * 4] for start in range(count * 4)]
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_ignore_interrupts)
     try:
-        pending = {pool.submit(_parse_batch, batch) for batch in batches if batch}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                yield future.result()
+        yield from pool.map(_parse_loaded, loads)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parse_batch(items: list[tuple[str, str, bytes]]) -> list[Row]:
-    return [(blob, language, encode(parse_bytes(language, data))) for blob, language, data in items]
+def _parse_loaded(load: list[tuple[str, list[str], bytes]]) -> list[Row]:
+    return [(blob, language, encode(parse_bytes(language, data)))
+            for blob, languages, data in load for language in languages]
 
 
 def warm_up(language: str) -> None:

@@ -594,17 +594,18 @@ class BlobReader:
         return found
 
     def close(self) -> None:
+        """End git: no more requests, and no reader for an answer cut short by ctrl-c."""
         proc = self._proc
         try:
             proc.stdin.close()  # type: ignore[union-attr]
         except BrokenPipeError:
             pass
+        proc.stdout.close()  # type: ignore[union-attr]
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        proc.stdout.close()  # type: ignore[union-attr]
 
     def __enter__(self) -> BlobReader:
         return self

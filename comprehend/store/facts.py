@@ -13,11 +13,11 @@ GRAPH_CACHE_KEPT = 8  # HEAD, a base, a worktree or two: the graphs a session go
 SNAPSHOT_KEY = "graph.snapshot"
 
 
-def load_facts(store: Store, version: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+def load_facts(store: Store, version: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
     """(blob sha, language) -> encoded facts, for the keys cached under this extractor version."""
     wanted = set(keys)
     blobs = sorted({blob for blob, _ in wanted})
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], bytes] = {}
     for start in range(0, len(blobs), _CHUNK):
         chunk = blobs[start:start + _CHUNK]
         rows = store.conn.execute(
@@ -31,7 +31,7 @@ def load_facts(store: Store, version: str, keys: Iterable[tuple[str, str]]) -> d
     return found
 
 
-def save_facts(store: Store, version: str, rows: Sequence[tuple[str, str, str]]) -> None:
+def save_facts(store: Store, version: str, rows: Sequence[tuple[str, str, bytes]]) -> None:
     """Store (blob sha, language, encoded facts) rows under this extractor version."""
     if not rows:
         return

@@ -97,3 +97,27 @@ def test_sigkill_leaves_the_repository_byte_identical(
     leftovers = list(Path(tempfile.gettempdir()).glob(f"comprehend-sandbox-{proc.pid}-*"))
     assert leftovers == []
     assert tree_bytes(fixture_repo.path) == before
+
+
+def test_ctrl_c_stops_at_once_and_removes_the_sandbox(
+        fixture_repo, tmp_path: Path, comprehend_bin: list[str]) -> None:
+    events = tmp_path / "events"
+    os.mkfifo(events)
+    listen = os.open(events, os.O_RDWR | os.O_NONBLOCK)
+    env = {**os.environ, "KILL9_EVENTS": str(events), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    before = tree_bytes(fixture_repo.path)
+    proc = subprocess.Popen([*comprehend_bin, "check", str(fixture_repo.path), "--all-authors",
+                             "--base", "HEAD~2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env, text=True)
+    try:
+        read_events(listen, 6, proc)  # mutants running in forked children
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(listen)
+    assert (proc.returncode, err.strip()) == (130, "comprehend: interrupted")
+    assert list(Path(tempfile.gettempdir()).glob(f"comprehend-sandbox-{proc.pid}-*")) == []
+    assert tree_bytes(fixture_repo.path) == before

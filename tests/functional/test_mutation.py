@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from gitrepo import GitRepo
 from mutation_repos import OLD_TEST, base_repo, change_of, tree_bytes, weakly_tested, well_tested
 
 from comprehend.adversary.mutation import MutationStats, run_mutation
+from comprehend.adversary.sandbox import pycache_root
 from comprehend.config import AdversaryConfig, Config
 
 
@@ -56,6 +59,9 @@ def test_a_weakly_tested_change_has_exactly_these_survivors(tmp_path: Path) -> N
                                                timed_out=0, skipped=9)
     assert report.notes == []
     assert tree_bytes(fixture.path) == before
+    temp = Path(tempfile.gettempdir()).resolve()
+    pattern = f"comprehend-sandbox-{os.getpid()}-*"
+    assert [*temp.glob(pattern), *(pycache_root() / temp.relative_to(temp.anchor)).glob(pattern)] == []
 
 
 def test_the_evidence_command_reproduces_the_survivor(tmp_path: Path) -> None:
@@ -104,6 +110,27 @@ def test_tests_that_never_import_the_sandbox_copy_are_caught_by_the_sanity_run(t
     assert tree_bytes(fixture.path) == before
 
 
+def test_code_imported_only_inside_a_test_is_still_judged_correctly(tmp_path: Path) -> None:
+    """Neither the baseline's probes nor the fork server see a module that no test imports
+    at collection time: the mutants fall back to fresh processes and every passing test."""
+    fixture = base_repo(tmp_path / "r")
+    fixture.write("shop/fees.py", "def fee(amount):\n    if amount > 100:\n        return 0\n    return 5\n")
+    fixture.write("tests/test_fees.py", "def test_small_orders_pay_a_fee():\n"
+                                        "    from shop.fees import fee\n    assert fee(10) == 5\n")
+    fixture.commit("Add fees")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert [(f.start_line, f.title) for f in report.findings] == [
+        (2, "No test fails when `>` -> `>=` (boundary)"),  # no test at the boundary, 100
+        (3, "No test fails when `0` -> `1` (constant)"),  # no test above 100 at all
+    ]
+    assert {f.evidence["tests_chosen"] for f in report.findings} == {
+        "imported only inside tests, so not measured; every passing test"}
+    assert report.findings[0].evidence["test_command"] == (
+        f"{PYTEST} -x tests/test_fees.py::test_small_orders_pay_a_fee tests/test_price.py::test_total")
+    assert report.stats == dataclasses.replace(report.stats, mutants=12, killed=6, survived=2, skipped=4)
+
+
 def test_new_tests_that_only_repeat_older_ones_are_reported(tmp_path: Path) -> None:
     fixture = base_repo(tmp_path / "r")
     fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty + 0\n")
@@ -114,8 +141,8 @@ def test_new_tests_that_only_repeat_older_ones_are_reported(tmp_path: Path) -> N
     extra = [f for f in report.findings if f.rule == "tests-add-nothing"]
     assert [(f.file, f.start_line, f.end_line, f.title) for f in extra] == [(
         "tests/test_price.py", 8, 9,
-        "The diff's 1 new or changed tests kill no mutant that older tests do not kill too: "
-        "they add no checking")]
+        "The diff's new or changed test test_total_again kills no mutant that older tests "
+        "do not also kill")]
     assert extra[0].evidence["new_tests"] == ["tests/test_price.py::test_total_again"]
     assert extra[0].evidence["killed_by_new_tests"] == extra[0].evidence["also_killed_by_older_tests"]
     assert extra[0].evidence["killed_by_new_tests"] >= 1
@@ -166,7 +193,9 @@ def test_a_baseline_that_cannot_run_stops_mutation_with_a_note(tmp_path: Path) -
     assert report.findings == []
     assert report.stats == dataclasses.replace(report.stats, mutants=13, skipped=13)
     assert len(report.notes) == 1
-    assert report.notes[0].startswith(f"mutation: the baseline run of `{PYTEST}` failed (exit 2): ")
+    assert report.notes[0].startswith(f"mutation: the baseline run of `{PYTEST}` failed (exit 2): "
+                                      "SyntaxError: ")
+    assert report.notes[0].endswith("); no mutant was run")
 
 
 def test_a_test_command_that_is_not_pytest_runs_whole_for_each_mutant(tmp_path: Path) -> None:
@@ -230,6 +259,4 @@ def test_check_reports_the_survivors(tmp_path: Path, comprehend_bin: list[str]) 
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return dict(os.environ)

@@ -4,6 +4,8 @@ the working tree, outside the repository, and test processes that cannot outlive
 from __future__ import annotations
 
 import os
+import select
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 from gitrepo import GitRepo
 from mutation_repos import tree_bytes
 
-from comprehend.adversary.sandbox import PREFIX, Sandbox, remove_stale_sandboxes
+from comprehend.adversary.sandbox import PREFIX, Sandbox, pycache_root, remove_stale_sandboxes
 from comprehend.history.git import open_repository
 
 
@@ -120,28 +122,33 @@ def test_a_run_past_its_timeout_is_killed_with_its_children(committed: GitRepo) 
         assert result.timed_out is True
         assert result.seconds < 30
         grandchild = int((copy / "grandchild").read_text())
-        assert running(grandchild) is False
+        assert running(grandchild, after=10) is False  # it would otherwise run 60 s
 
 
-def running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped (Linux /proc)."""
+def running(pid: int, after: float) -> bool:
+    """Whether the process is still running `after` seconds from now, or returns as soon as
+    it terminates (a pidfd turns readable then)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
         return False
-    return stat.rsplit(") ", 1)[1][0] != "Z"
+    try:
+        return not select.select([fd], [], [], after)[0]
+    finally:
+        os.close(fd)
 
 
-def test_sandboxes_of_dead_processes_are_removed(tmp_path: Path) -> None:
-    base = Path(tempfile.gettempdir())
+def test_sandboxes_of_dead_processes_are_removed_with_their_bytecode(tmp_path: Path) -> None:
+    base = Path(tempfile.gettempdir()).resolve()
     dead = base / f"{PREFIX}999999999-test"  # no such pid
     mine = base / f"{PREFIX}{os.getpid()}-test"
+    dead_bytecode = pycache_root() / dead.relative_to(dead.anchor) / "w0"
+    dead_bytecode.mkdir(parents=True)
     dead.mkdir()
     mine.mkdir()
     try:
         remove_stale_sandboxes()
-        assert (dead.exists(), mine.exists()) == (False, True)
+        assert (dead.exists(), dead_bytecode.parent.exists(), mine.exists()) == (False, False, True)
     finally:
-        for folder in (dead, mine):
-            if folder.exists():
-                folder.rmdir()
+        for folder in (dead, mine, dead_bytecode.parent):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -116,6 +116,13 @@ def test_a_function_no_test_runs_falls_back_to_the_files_tests(tmp_path: Path) -
     assert how == "no test runs this line; tests that run this file"
 
 
+def test_a_file_imported_only_inside_tests_says_it_was_not_measured(tmp_path: Path) -> None:
+    record = {**RECORD, "unmeasured": ["pkg/lazy.py"]}
+    tests, how = select_tests(cmap(tmp_path, record), "pkg/lazy.py", 2, (1, 3), frozenset())
+    assert len(tests) == 5
+    assert how == "imported only inside tests, so not measured; every passing test"
+
+
 def test_a_file_no_test_runs_gets_every_passing_test(tmp_path: Path) -> None:
     tests, how = select_tests(cmap(tmp_path), "pkg/unseen.py", 4, (1, 9), frozenset())
     assert tests == (
