@@ -232,11 +232,17 @@ def _new_dependencies(f: ChangedFile, kind: str, sources: Sources) -> list[Findi
 
 def _line_of(name: str, added: dict[int, str]) -> tuple[int, str]:
     pattern = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(name)}(?![A-Za-z0-9_-])", re.IGNORECASE)
-    for number, text in sorted(added.items()):
+    # A comment that names the dependency is not where it is declared: prefer code lines.
+    ordered = sorted(added.items(), key=lambda item: (_is_comment(item[1]), item[0]))
+    for number, text in ordered:
         if pattern.search(text):
             return number, text
     first = min(added, default=1)
     return first, added.get(first, "")
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith(("#", "//", ";"))
 
 
 # --- ci-config-change --------------------------------------------------------------------

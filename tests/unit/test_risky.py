@@ -50,6 +50,18 @@ def test_new_python_dependencies_in_pyproject_and_requirements(repo) -> None:
     assert found[0].evidence["line"] == '"Flask_Login>=0.6",'
 
 
+def test_a_comment_naming_the_dependency_is_not_its_line(repo) -> None:
+    after = PYPROJECT.replace(
+        "[project.optional-dependencies]\n",
+        "[project.optional-dependencies]\n# bench compares us with grimp\nbench = [\"grimp>=3\"]\n",
+    )
+    found = risky(repo, {"pyproject.toml": PYPROJECT}, {"pyproject.toml": after})
+    assert summary(found) == [
+        ("new-dependency", "pyproject.toml", 9, "new dependency grimp in pyproject.toml"),
+    ]
+    assert found[0].evidence["line"] == 'bench = ["grimp>=3"]'
+
+
 def test_version_bump_is_not_a_new_dependency(repo) -> None:
     found = risky(repo, {"requirements.txt": "requests==2.31.0\n"},
                   {"requirements.txt": "requests==2.32.0\n"})
