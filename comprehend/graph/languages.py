@@ -93,8 +93,19 @@ def query_text(name: str, kind: str) -> str:
         return "\n".join(query_text(name, part) for part in _COMBINED[kind])
     path = QUERY_DIR / LANGUAGES[name].queries / f"{kind}.scm"
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        return _with_inherited(path, kind)
     return _COMMON_QUERIES.get(kind, "")
+
+
+def _with_inherited(path: Path, kind: str) -> str:
+    """A query file whose first line is `; inherits: <folder>` starts with that folder's
+    file of the same kind (TypeScript's queries are JavaScript's plus its own)."""
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    if first.startswith("; inherits:"):
+        parent = QUERY_DIR / first.split(":", 1)[1].strip() / f"{kind}.scm"
+        return _with_inherited(parent, kind) + "\n" + text
+    return text
 
 
 @functools.cache

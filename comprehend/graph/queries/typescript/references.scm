@@ -1,3 +1,2 @@
-; Names a test passes without calling them: expect(x).toBe(LIMIT), toThrow(MyError).
-(arguments
-  [(identifier) (member_expression)] @reference)
+; inherits: javascript
+; TypeScript and TSX import and reference the way JavaScript does.
