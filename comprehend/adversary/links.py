@@ -35,6 +35,11 @@ class ChangedCode:
                 name = last_name(node.func)
                 if name in self.names:
                     return f"the test calls {self.names[name]}, which the change modified"
+                # a function handed over to be called: assertRaises(E, f, x), map(f, xs)
+                for arg in node.args:
+                    if isinstance(arg, ast.Name | ast.Attribute) and last_name(arg) in self.names:
+                        return (f"the test calls {self.names[last_name(arg)]} through "
+                                f"{last_name(node.func)}(), which the change modified")
         return None
 
 

@@ -19,6 +19,8 @@ class SmellPolicy:
     layout: SuiteLayout
     function_prefixes: tuple[str, ...]
     class_prefixes: tuple[str, ...]
+    base_classes: frozenset[str]  # unittest-style bases: a class deriving from one holds tests
+    base_suffixes: tuple[str, ...]
     assert_call_prefixes: tuple[str, ...]
     assert_calls: frozenset[str]
     truthiness_wrappers: frozenset[str]
@@ -30,6 +32,7 @@ class SmellPolicy:
     skip_conditional: frozenset[str]
     xfail: frozenset[str]
     skip_calls: frozenset[str]
+    fail_calls: frozenset[str]
 
 
 def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
@@ -43,6 +46,8 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         layout=SuiteLayout(get("tests", "file_names"), get("tests", "dir_names")),
         function_prefixes=get("tests", "function_prefixes") or ("test",),
         class_prefixes=get("tests", "class_prefixes") or ("Test",),
+        base_classes=frozenset(get("tests", "base_classes")),
+        base_suffixes=get("tests", "base_suffixes"),
         assert_call_prefixes=get("assertions", "call_prefixes"),
         assert_calls=frozenset(get("assertions", "calls")),
         truthiness_wrappers=frozenset(get("truthiness", "wrappers")),
@@ -54,6 +59,7 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         skip_conditional=frozenset(get("skips", "conditional")),
         xfail=frozenset(get("skips", "xfail")),
         skip_calls=frozenset(get("skips", "calls")),
+        fail_calls=frozenset(get("assertions", "fail_calls")),
     )
     return policy, source
 
@@ -65,6 +71,8 @@ class PyTestFunction:
     def_line: int
     end_line: int
     node: ast.FunctionDef | ast.AsyncFunctionDef = field(compare=False, repr=False)
+    # the class a test method belongs to: its decorators (@unittest.skip) apply to the test
+    owner: ast.ClassDef | None = field(default=None, compare=False, repr=False)
 
     @property
     def pytest_id(self) -> str:
@@ -84,22 +92,56 @@ def parse(source: str | None) -> ast.Module | None:
 
 
 def find_tests(tree: ast.Module | None, policy: SmellPolicy) -> list[PyTestFunction]:
+    """Test functions, methods of Test* classes, and test methods of classes deriving from
+    a unittest-style base (directly, through an imported alias, or through a class of the
+    same module that does)."""
     if tree is None:
         return []
     found: list[PyTestFunction] = []
+    aliases = _import_aliases(tree)
+    case_classes: set[str] = set()
 
-    def visit(body: list[ast.stmt], prefix: str) -> None:
+    def is_test_class(node: ast.ClassDef) -> bool:
+        if node.name.startswith(policy.class_prefixes):
+            return True
+        for base in node.bases:
+            name = dotted(base) or ""
+            head, _, rest = name.partition(".")
+            full = aliases.get(head, head) + (f".{rest}" if rest else "")
+            last = full.rsplit(".", 1)[-1]
+            if (name in case_classes or full in policy.base_classes
+                    or last.endswith(policy.base_suffixes)):
+                return True
+        return False
+
+    def visit(body: list[ast.stmt], prefix: str, owner: ast.ClassDef | None) -> None:
         for node in body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 if node.name.startswith(policy.function_prefixes):
                     start = min([d.lineno for d in node.decorator_list] + [node.lineno])
                     found.append(PyTestFunction(prefix + node.name, start, node.lineno,
-                                                node.end_lineno or node.lineno, node))
-            elif isinstance(node, ast.ClassDef) and node.name.startswith(policy.class_prefixes):
-                visit(node.body, f"{prefix}{node.name}.")
+                                                node.end_lineno or node.lineno, node, owner))
+            elif isinstance(node, ast.ClassDef) and is_test_class(node):
+                case_classes.add(prefix + node.name)
+                visit(node.body, f"{prefix}{node.name}.", node)
 
-    visit(tree.body, "")
+    visit(tree.body, "", None)
     return found
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    """Local name -> the dotted name it was imported as (`from unittest import TestCase as
+    TC` gives TC -> unittest.TestCase; `import unittest as ut` gives ut -> unittest)."""
+    aliases: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    aliases[a.asname] = a.name
+    return aliases
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -277,9 +319,14 @@ def assertion_of_call(call: ast.Call, policy: SmellPolicy) -> Assertion | None:
             name in policy.assert_calls or method != "raises"):
         exc = _u(call.args[0]) if call.args else "?"
         match = next((_u(k.value) for k in call.keywords if k.arg == "match"), None)
+        called = call.args[1:]
         if method == "assertRaisesRegex" and len(call.args) > 1:
             match = _u(call.args[1])
-        return Assertion(line, "raises", "raises", exc, text, match=match)
+            called = call.args[2:]
+        # the call form names what must raise: assertRaises(E, f, x) checks f(x)
+        kept = [k for k in call.keywords if k.arg not in ("match", "msg")]
+        subject = _u(ast.Call(called[0], list(called[1:]), kept)) if called else "raises"
+        return Assertion(line, "raises", subject, exc, text, match=match)
     if method in _UNITTEST and isinstance(call.func, ast.Attribute):
         kind = _UNITTEST[method]
         args = call.args
@@ -289,11 +336,16 @@ def assertion_of_call(call: ast.Call, policy: SmellPolicy) -> Assertion | None:
             subject, expected = args[0], args[1]
             if is_literal(subject) and not is_literal(expected):
                 subject, expected = expected, subject
-            tol = _tolerance(call, ("places", "delta"), 1e-7) if kind == "approx" else None
+            tol = _almost_tolerance(call) if kind == "approx" else None
             return Assertion(line, kind, _u(subject), _u(expected), text, tolerance=tol)
         if method == "assertTrue" and args:
             # assertTrue(x == 3) checks what `assert x == 3` checks
             return dataclasses.replace(assertion_of_expr(line, args[0], policy), text=text)
+        if method == "assertFalse" and args:
+            # assertFalse(x is None) checks what `assert x is not None` checks
+            negated = _negated(args[0])
+            if negated is not None:
+                return dataclasses.replace(assertion_of_expr(line, negated, policy), text=text)
         if method == "assertIsNone" and args:
             return Assertion(line, "is", _u(args[0]), "None", text)
         if args:
@@ -303,14 +355,55 @@ def assertion_of_call(call: ast.Call, policy: SmellPolicy) -> Assertion | None:
     return None
 
 
+_NEGATED_OPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+    ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
+    ast.Gt: ast.LtE, ast.LtE: ast.Gt,
+}
+
+
+def _negated(test: ast.expr) -> ast.expr | None:
+    """`not test` as the comparison it amounts to, or None when it is no single comparison."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return test.operand
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return ast.Compare(test.left, [_NEGATED_OPS[type(test.ops[0])]()], test.comparators)
+    return None
+
+
+def _almost_tolerance(call: ast.Call) -> float | None:
+    """assertAlmostEqual(a, b, places) or places=/delta=: the default is 7 places."""
+    if len(call.args) >= 3 and isinstance(call.args[2], ast.Constant) and isinstance(
+            call.args[2].value, int):
+        return 10.0 ** -call.args[2].value
+    return _tolerance(call, ("places", "delta"), 1e-7)
+
+
+def _raises_subjects(fn: PyTestFunction) -> dict[int, str]:
+    """id of a `with pytest.raises(...)`/`assertRaises(...)` call -> the code in its block
+    that must raise (its last statement), so the assertion pairs with whatever replaces it."""
+    subjects: dict[int, str] = {}
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.With | ast.AsyncWith) and node.body:
+            last = node.body[-1]
+            value = last.value if isinstance(last, ast.Expr | ast.Assign) else last
+            for item in node.items:
+                if isinstance(item.context_expr, ast.Call):
+                    subjects[id(item.context_expr)] = _u(value)
+    return subjects
+
+
 def assertions(fn: PyTestFunction, policy: SmellPolicy) -> list[Assertion]:
     """Every assertion the test makes, in source order (nested helpers excluded)."""
     found: list[Assertion] = []
+    raising = _raises_subjects(fn)
     for node in walk_own(fn.node):
         if isinstance(node, ast.Assert):
             found.append(assertion_of_expr(node.lineno, node.test, policy))
         elif isinstance(node, ast.Call):
             a = assertion_of_call(node, policy)
+            if a is not None and a.kind == "raises" and id(node) in raising:
+                a = dataclasses.replace(a, subject=raising[id(node)])
             if a is not None:
                 found.append(a)
     found.sort(key=lambda a: a.line)

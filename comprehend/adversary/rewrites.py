@@ -97,7 +97,8 @@ def _compare(f: ChangedFile, old: PyTestFunction, new: PyTestFunction, policy: S
         weakening = _weakening(b, a)
         if weakening:
             found.append(_weakened(f, new, b, a, weakening, new_text))
-        elif b.kind == a.kind and b.expected != a.expected and b.expected is not None:
+        elif b.expected != a.expected and b.expected is not None and (
+                b.kind == a.kind or _outcome_swapped(b, a)):
             link = code.link(f.path, new)
             if link:
                 found.append(_rewritten(f, new, b, a, link, code, new_text))
@@ -144,8 +145,19 @@ _OPS = {"eq": "==", "is": "is", "approx": "approx", "raises": "raises", "orderin
         "truthy": "a truthiness check", "call": "a call"}
 
 
+_VALUE_KINDS = frozenset({"eq", "is", "approx"})
+
+
+def _outcome_swapped(b: Assertion, a: Assertion) -> bool:
+    """An expected error became an expected value, or the other way round: the same call
+    now has the opposite outcome (`assertRaises(ValueError)` -> `assertEqual(f(x), [...])`)."""
+    return {b.kind, a.kind} in ({"raises", k} for k in _VALUE_KINDS)
+
+
 def _weakening(b: Assertion, a: Assertion) -> tuple[str, str] | None:
     """(short, long) description of how the assertion got looser, or None."""
+    if _outcome_swapped(b, a):
+        return None
     if STRENGTH[a.kind] < STRENGTH[b.kind] and b.kind != "call":
         short = f"{_OPS[b.kind]} became {_OPS[a.kind]}"
         return short, f"`{b.text}` became `{a.text}`: {short}, which accepts more wrong values"
@@ -205,7 +217,8 @@ def _rewritten(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion, l
         file=f.path,
         start_line=a.line,
         end_line=a.line,
-        title=f"{fn.name}: expected {b.expected} became {a.expected} in the same change as the code it tests",
+        title=f"{fn.name}: expected {_expected(b)} became {_expected(a)} in the same change as "
+              "the code it tests",
         evidence={
             "test": fn.name,
             "line": a.line,
@@ -221,3 +234,7 @@ def _rewritten(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion, l
             "rerun": f"python -m pytest '{f.path}::{fn.pytest_id}'",
         },
     ).with_fingerprint(f"{fn.name}:{a.subject}")
+
+
+def _expected(a: Assertion) -> str:
+    return f"{a.expected} to be raised" if a.kind == "raises" else str(a.expected)

@@ -24,10 +24,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "A small change to a line the diff added survives every test that runs it.",
          "The tests run the line but would not notice it being wrong; a single survivor can "
          "be an equivalent mutant, so it asks for a look rather than blocking."),
+    Rule("tests-add-nothing", "medium",
+         "The diff's new or edited tests kill no mutant that older tests do not already kill.",
+         "The new tests check nothing the suite did not check before, so they are no evidence "
+         "for the change; they may still document behaviour, so it asks for a look rather "
+         "than blocking."),
     Rule("test-cannot-fail", "high",
-         "A test the diff adds or changes cannot fail: no assertion, only truthiness, a "
-         "constant, a swallowed failure, pytest.raises(Exception), unreachable assertions, "
-         "a sleep, or an assertion that restates a mock's setup.",
+         "A test the diff adds or changes (a test function or a unittest.TestCase method) "
+         "cannot fail: no assertion, only truthiness, a constant, a swallowed failure, "
+         "pytest.raises(Exception) or assertRaises(Exception) unchecked, unreachable "
+         "assertions, a sleep, or an assertion that restates a mock's setup.",
          "A test that cannot fail reports green whatever the code does: it is false evidence "
          "that a change works, the very thing a pre-merge gate must stop."),
     Rule("skipped-test", "medium",

@@ -4,6 +4,7 @@ pass whatever the code does. Each finding names the test, the line and why."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 
 from comprehend.adversary.changes import Sources, is_python
@@ -45,7 +46,14 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
         if tree is None or text is None:
             continue
         helpers = _asserting_helpers(tree, policy)
+        skipped_classes: set[int] = set()
         for fn in find_tests(tree, policy):
+            if fn.owner is not None and id(fn.owner) not in skipped_classes and any(
+                    d.lineno in f.added_lines for d in fn.owner.decorator_list):
+                # a skip the change puts on a class switches off all its tests: say it once
+                skipped_classes.add(id(fn.owner))
+                for smell in class_skips_of(fn.owner, policy):
+                    findings.append(_finding("skipped-test", f, fn, smell, text))
             if not fn.touches(f.added_lines):
                 continue
             for smell in smells_of(fn, policy, helpers):
@@ -78,7 +86,7 @@ def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: 
 _CONFIDENCE = {"no-assertion": 0.9, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
                "swallowed": 0.85, "broad-raises": 0.8, "unreachable": 0.75, "truthiness": 0.6,
                "sleep": 0.5, "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
-               "xfail": 0.7}
+               "xfail": 0.7, "class-skip": 0.9, "class-skip-reason": 0.5, "class-xfail": 0.7}
 
 
 def _asserting_helpers(tree: ast.Module, policy: SmellPolicy) -> frozenset[str]:
@@ -110,6 +118,8 @@ def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozense
     """Does running this block always run at least one check, whatever the data?"""
     for stmt in body:
         if isinstance(stmt, ast.If):
+            if _fails(stmt.body, policy):
+                return True  # `if wrong: self.fail(...)`: the condition is the check
             if (_always_asserts(stmt.body, policy, helpers)
                     and _always_asserts(stmt.orelse, policy, helpers)):
                 return True
@@ -139,6 +149,15 @@ def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozense
         if _asserts(stmt, policy, helpers):
             return True
     return False
+
+
+def _fails(body: list[ast.stmt], policy: SmellPolicy) -> bool:
+    """Does this block end in a failure: `raise`, or a call like self.fail / pytest.fail?"""
+    last = body[-1] if body else None
+    if isinstance(last, ast.Raise):
+        return True
+    return (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and (dotted(last.value.func) or "") in policy.fail_calls)
 
 
 def _fixed_and_non_empty(iterable: ast.expr) -> bool:
@@ -187,9 +206,38 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy, helpers: frozenset[str] =
     return found
 
 
+_UNITTEST_PAIRS = frozenset({"assertEqual", "assertEquals", "assertAlmostEqual", "assertIs",
+                             "assertListEqual", "assertDictEqual", "assertTupleEqual",
+                             "assertSetEqual", "assertSequenceEqual", "assertCountEqual",
+                             "assertGreaterEqual", "assertLessEqual", "assertIn"})
+_UNITTEST_TRUTHS = frozenset({"assertTrue", "assertIsNotNone"})
+
+
+def _unittest_constant(node: ast.Call) -> Smell | None:
+    """self.assertTrue(True), self.assertEqual(1, 1), self.assertEqual(x, x)."""
+    if not isinstance(node.func, ast.Attribute):
+        return None
+    method, args, text = node.func.attr, node.args, ast.unparse(node)
+    if method in _UNITTEST_TRUTHS and args and isinstance(args[0], ast.Constant) and (
+            args[0].value is not None and bool(args[0].value)):
+        return Smell("constant", node.lineno, f"asserts a constant: `{text}` always passes")
+    if method in _UNITTEST_PAIRS and len(args) >= 2:
+        if is_literal(args[0]) and is_literal(args[1]):
+            return Smell("constant", node.lineno,
+                         f"compares two constants: `{text}` never depends on the code")
+        if ast.dump(args[0]) == ast.dump(args[1]) and method != "assertIn":
+            return Smell("self-compare", node.lineno, f"compares a value with itself: `{text}`")
+    return None
+
+
 def _constant_asserts(fn: PyTestFunction) -> list[Smell]:
     found = []
     for node in walk_own(fn.node):
+        if isinstance(node, ast.Call):
+            smell = _unittest_constant(node)
+            if smell is not None:
+                found.append(smell)
+            continue
         if not isinstance(node, ast.Assert):
             continue
         test = node.test
@@ -243,18 +291,39 @@ def _swallowed(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
 
 
 def _broad_raises(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    checked = _checked_contexts(fn, policy)
     found = []
     for node in walk_own(fn.node):
         if not isinstance(node, ast.Call):
             continue
         a = assertion_of_call(node, policy)
-        if a is None or a.kind != "raises" or a.match is not None:
+        if a is None or a.kind != "raises" or a.match is not None or id(node) in checked:
             continue
         if a.expected in policy.broad_exceptions:
             found.append(Smell("broad-raises", node.lineno,
                                f"expects any {a.expected}: `{a.text}` passes on every error, "
                                "including a TypeError from the bug itself"))
     return found
+
+
+def _checked_contexts(fn: PyTestFunction, policy: SmellPolicy) -> set[int]:
+    """ids of `with assertRaises(...) as cm` calls whose cm a later assertion inspects
+    (`self.assertEqual(str(cm.exception), ...)`, `assert "x" in str(excinfo.value)`)."""
+    bound = {}
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+            bound[node.optional_vars.id] = id(node.context_expr)
+    if not bound:
+        return set()
+    checked = set()
+    for node in walk_own(fn.node):
+        is_check = isinstance(node, ast.Assert) or (
+            isinstance(node, ast.Call) and id(node) not in bound.values()
+            and assertion_of_call(node, policy) is not None)
+        if is_check:
+            checked |= {bound[n.id] for n in ast.walk(node)
+                        if isinstance(n, ast.Name) and n.id in bound}
+    return checked
 
 
 def _sleeps(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
@@ -292,15 +361,19 @@ def _mock_restated(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
                 mocks.add(node.optional_vars.id)
     found = []
     for node in walk_own(fn.node):
-        if not (isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare)
+        if (isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare)
                 and len(node.test.ops) == 1 and isinstance(node.test.ops[0], ast.Eq)):
+            sides, shown = (node.test.left, node.test.comparators[0]), node.test
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ("assertEqual", "assertEquals") and len(node.args) >= 2):
+            sides, shown = (node.args[0], node.args[1]), node
+        else:
             continue
-        sides = (node.test.left, node.test.comparators[0])
         for observed, expected in (sides, sides[::-1]):
             mock = _mock_value_of(observed, mocks, results)
             if mock and configured.get(mock) == ast.dump(expected):
                 found.append(Smell("mock-restated", node.lineno,
-                                   f"restates the mock's setup: `{ast.unparse(node.test)}` "
+                                   f"restates the mock's setup: `{ast.unparse(shown)}` "
                                    f"checks the value {mock}.return_value was given, not the code"))
                 break
     return found
@@ -317,9 +390,26 @@ def _mock_value_of(node: ast.AST, mocks: set[str], results: dict[str, str]) -> s
     return None
 
 
+def class_skips_of(cls: ast.ClassDef, policy: SmellPolicy) -> list[Smell]:
+    """Skips decorating a test class, which switch off every test in it."""
+    return [dataclasses.replace(s, code=f"class-{s.code}",
+                                why=f"the whole class {cls.name} {s.why}")
+            for s in _decorator_skips(cls.decorator_list, policy)]
+
+
 def skips_of(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
+    found = _decorator_skips(fn.node.decorator_list, policy)
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.Call) and dotted(node.func) in policy.skip_calls:
+            reason = _reason(node)
+            found.append(Smell("skip-reason" if reason else "skip", node.lineno,
+                               f"skips itself at run time ({reason or 'no reason given'})"))
+    return found
+
+
+def _decorator_skips(decorators: list[ast.expr], policy: SmellPolicy) -> list[Smell]:
     found = []
-    for deco in fn.node.decorator_list:
+    for deco in decorators:
         name = dotted(deco) or ""
         call = deco if isinstance(deco, ast.Call) else None
         reason = _reason(call)
@@ -341,11 +431,6 @@ def skips_of(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
                 found.append(Smell("xfail", deco.lineno,
                                    "marked xfail without strict=True: it passes whether the "
                                    "code works or not"))
-    for node in walk_own(fn.node):
-        if isinstance(node, ast.Call) and dotted(node.func) in policy.skip_calls:
-            reason = _reason(node)
-            found.append(Smell("skip-reason" if reason else "skip", node.lineno,
-                               f"skips itself at run time ({reason or 'no reason given'})"))
     return found
 
 

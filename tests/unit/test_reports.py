@@ -60,7 +60,7 @@ def test_sarif_has_stable_rule_ids_relative_uris_and_partial_fingerprints() -> N
     log = json.loads(render(result(), "sarif"))
     run = log["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rule_ids == ["surviving-mutant", "test-cannot-fail", "skipped-test",
+    assert rule_ids == ["surviving-mutant", "tests-add-nothing", "test-cannot-fail", "skipped-test",
                         "rewritten-expectation", "deleted-test", "weakened-assertion",
                         "new-dependency", "ci-config-change", "secret"]
     first = run["results"][0]

@@ -136,3 +136,134 @@ def test_stronger_assertion_is_not_reported(repo) -> None:
     before = TESTS.replace("assert price(50, 0) == 50", "assert price(50, 0) is not None")
     assert rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": before},
                     {"tests/test_shop.py": TESTS}) == []
+
+
+UNITTESTS = textwrap.dedent("""\
+    import unittest
+
+    from shop import price
+
+
+    class PriceChecks(unittest.TestCase):
+        def test_discount(self):
+            self.assertEqual(price(100, 0.1), 90.0)
+
+        def test_close(self):
+            self.assertAlmostEqual(price(1, 0.5), 0.5, places=6)
+
+        def test_rejects_negative(self):
+            with self.assertRaises(ValueError):
+                price(-1, 0)
+    """)
+
+
+def test_unittest_expected_value_rewritten_with_the_code(repo) -> None:
+    change, sources = two_commits(
+        repo, {"shop.py": CODE, "tests/test_shop.py": UNITTESTS},
+        {"shop.py": CODE.replace("1 - rate", "1 - rate * 2"),
+         "tests/test_shop.py": UNITTESTS.replace("90.0)", "80.0)").replace(
+             "0.5, places=6", "0.0, places=6")})
+    code = changed_code(change, sources, POLICY.layout, None)
+    found = find_rewrites(change, sources, POLICY, code)
+    assert [(f.rule, f.start_line, f.title) for f in found] == [
+        ("rewritten-expectation", 8, "PriceChecks.test_discount: expected 90.0 became 80.0 in "
+                                     "the same change as the code it tests"),
+        ("rewritten-expectation", 11, "PriceChecks.test_close: expected 0.5 became 0.0 in the "
+                                      "same change as the code it tests"),
+    ]
+    assert found[0].evidence["new_assertion"] == "self.assertEqual(price(100, 0.1), 80.0)"
+    assert found[0].evidence["rerun"] == (
+        "python -m pytest 'tests/test_shop.py::PriceChecks::test_discount'")
+
+
+def test_expected_error_rewritten_into_the_value_the_bug_returns(repo) -> None:
+    after = UNITTESTS.replace(
+        "with self.assertRaises(ValueError):\n            price(-1, 0)",
+        "self.assertEqual(price(-1, 0), -1)")
+    found = rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": UNITTESTS},
+                     {"shop.py": CODE.replace("round(", "round(abs(total) and "),
+                      "tests/test_shop.py": after})
+    assert found == [("rewritten-expectation", "tests/test_shop.py", 14,
+                      "PriceChecks.test_rejects_negative: expected ValueError to be raised "
+                      "became -1 in the "
+                      "same change as the code it tests")]
+
+
+def test_unittest_membership_and_call_form_expectations_rewritten(repo) -> None:
+    before = textwrap.dedent("""\
+        from unittest import TestCase as Case
+
+        from shop import price
+
+
+        class PriceChecks(Case):
+            def test_menu(self):
+                self.assertIn(90.0, [price(100, 0.1), 0])
+
+            def test_bad_rate(self):
+                self.assertRaises(ValueError, price, 1, 2)
+        """)
+    after = before.replace("assertIn(90.0", "assertIn(80.0").replace(
+        "assertRaises(ValueError", "assertRaises(TypeError")
+    found = rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": before},
+                     {"shop.py": CODE.replace("1 - rate", "1 - rate * 2"),
+                      "tests/test_shop.py": after})
+    assert found == [
+        ("rewritten-expectation", "tests/test_shop.py", 8,
+         "PriceChecks.test_menu: expected 90.0 became 80.0 in the same change as the code it "
+         "tests"),
+        ("rewritten-expectation", "tests/test_shop.py", 11,
+         "PriceChecks.test_bad_rate: expected ValueError to be raised became TypeError to be "
+         "raised in the same change as the code it tests"),
+    ]
+
+
+def test_unittest_expectation_changed_alone_is_a_test_fix(repo) -> None:
+    assert rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": UNITTESTS},
+                    {"tests/test_shop.py": UNITTESTS.replace("90.0)", "90)")}) == []
+
+
+def test_unittest_assertions_loosened(repo) -> None:
+    after = (UNITTESTS
+             .replace("self.assertEqual(price(100, 0.1), 90.0)",
+                      "self.assertIsNotNone(price(100, 0.1))")
+             .replace("places=6", "places=1")
+             .replace("assertRaises(ValueError)", "assertRaises(Exception)"))
+    found = rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": UNITTESTS},
+                     {"tests/test_shop.py": after})
+    assert found == [
+        ("weakened-assertion", "tests/test_shop.py", 8,
+         "PriceChecks.test_discount: assertion weakened (== became is not None)"),
+        ("weakened-assertion", "tests/test_shop.py", 11,
+         "PriceChecks.test_close: assertion weakened (the tolerance grew from 1e-06 to 0.1)"),
+        ("weakened-assertion", "tests/test_shop.py", 14,
+         "PriceChecks.test_rejects_negative: assertion weakened (the expected error widened "
+         "from ValueError to Exception)"),
+    ]
+
+
+def test_unittest_equal_became_in_true_or_a_delta(repo) -> None:
+    after = (UNITTESTS
+             .replace("self.assertEqual(price(100, 0.1), 90.0)",
+                      "self.assertIn(price(100, 0.1), [90.0, 80.0])")
+             .replace("0.5, places=6", "0.5, delta=0.5")
+             .replace("with self.assertRaises(ValueError):\n            price(-1, 0)",
+                      "self.assertTrue(price(-1, 0))"))
+    found = rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": UNITTESTS},
+                     {"tests/test_shop.py": after})
+    assert found == [
+        ("weakened-assertion", "tests/test_shop.py", 8,
+         "PriceChecks.test_discount: assertion weakened (== became in)"),
+        ("weakened-assertion", "tests/test_shop.py", 11,
+         "PriceChecks.test_close: assertion weakened (the tolerance grew from 1e-06 to 0.5)"),
+        ("weakened-assertion", "tests/test_shop.py", 14,
+         "PriceChecks.test_rejects_negative: assertion weakened (raises became a truthiness "
+         "check)"),
+    ]
+
+
+def test_unittest_stronger_or_unchanged_assertions_are_not_reported(repo) -> None:
+    before = UNITTESTS.replace("self.assertEqual(price(100, 0.1), 90.0)",
+                               "self.assertTrue(price(100, 0.1))").replace("places=6", "places=2")
+    assert rewrites(repo, {"shop.py": CODE, "tests/test_shop.py": before},
+                    {"tests/test_shop.py": UNITTESTS}) == []

@@ -365,3 +365,252 @@ def test_loops_over_constants_always_run_but_loops_over_results_may_not() -> Non
             for n in range(0):
                 assert double(n) == n * 2
         """) == [("unreachable", 18), ("unreachable", 22)]
+
+
+# unittest.TestCase methods: found through the class's base, not its name.
+UNITTEST_CANNOT_FAIL = {
+    "no-assertion": ("""
+        import unittest
+        class SlicedTests(unittest.TestCase):
+            def test_runs(self):
+                compute(1)
+        """, [("no-assertion", 4)]),
+    "assert-true-only": ("""
+        from unittest import TestCase
+        class ComputeTests(TestCase):
+            def test_truthy(self):
+                result = compute(2)
+                self.assertTrue(result)
+                self.assertIsNotNone(result)
+        """, [("truthiness", 6)]),
+    "is-instance-alone": ("""
+        from unittest import TestCase as Case
+        class ComputeTests(Case):
+            def test_type(self):
+                self.assertIsInstance(compute(2), int)
+        """, [("truthiness", 5)]),
+    "assert-false-is-none": ("""
+        import unittest as ut
+        class ComputeTests(ut.TestCase):
+            def test_not_none(self):
+                self.assertFalse(compute(2) is None)
+        """, [("truthiness", 5)]),
+    "inherited-base": ("""
+        import unittest
+        class Base(unittest.TestCase):
+            def setUp(self):
+                self.value = compute(2)
+        class ComputeChecks(Base):
+            def test_exists(self):
+                self.assertTrue(self.value)
+        """, [("truthiness", 8)]),
+    "project-base-case": ("""
+        from helpers import ApiTestCase
+        class ClientChecks(ApiTestCase):
+            def test_nothing(self):
+                fetch()
+        """, [("no-assertion", 4)]),
+    "swallowed": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_swallow(self):
+                try:
+                    self.assertEqual(compute(1), 2)
+                except Exception:
+                    pass
+        """, [("swallowed", 7)]),
+    "broad-raises-call-form": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_raises(self):
+                self.assertRaises(Exception, compute, None)
+        """, [("broad-raises", 5)]),
+    "broad-raises-unchecked-context": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_raises(self):
+                with self.assertRaises(Exception) as caught:
+                    compute(None)
+        """, [("broad-raises", 5)]),
+    "assert-true-constant": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_constant(self):
+                compute(1)
+                self.assertTrue(True)
+        """, [("constant", 6)]),
+    "equal-constants": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_constants(self):
+                compute(1)
+                self.assertEqual(2, 2)
+        """, [("constant", 6)]),
+    "equal-self": ("""
+        import unittest
+        class ComputeTests(unittest.TestCase):
+            def test_self(self):
+                value = compute(1)
+                self.assertEqual(value, value)
+        """, [("self-compare", 6)]),
+    "mock-restated": ("""
+        import unittest
+        from unittest.mock import Mock
+        class ClientTests(unittest.TestCase):
+            def test_mock(self):
+                fetch = Mock(return_value=5)
+                self.assertEqual(fetch(), 5)
+        """, [("mock-restated", 7)]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNITTEST_CANNOT_FAIL))
+def test_each_cannot_fail_smell_is_found_in_unittest_methods(name: str) -> None:
+    source, expected = UNITTEST_CANNOT_FAIL[name]
+    assert smells(source) == expected
+
+
+UNITTEST_CAN_FAIL = {
+    "equal": """
+        from unittest import TestCase
+        class SlicedTests(TestCase):
+            def test_even(self):
+                self.assertEqual(list(sliced("ABCD", 2)), ["AB", "CD"])
+        """,
+    "assert-false-of-a-value": """
+        import unittest
+        class ValidateTests(unittest.TestCase):
+            def test_valid(self):
+                self.assertFalse(validate({"name": "x"}))
+        """,
+    "specific-raises-call-form": """
+        import unittest
+        class SlicedTests(unittest.TestCase):
+            def test_short(self):
+                self.assertRaises(ValueError, sliced, "ABC", 2, strict=True)
+        """,
+    "broad-raises-checked-exception": """
+        import unittest
+        class SlicedTests(unittest.TestCase):
+            def test_short(self):
+                with self.assertRaises(Exception) as caught:
+                    sliced("ABC", 2, strict=True)
+                self.assertEqual(str(caught.exception), "seq is not divisible by n.")
+        """,
+    "helper-method": """
+        import unittest
+        class SlicedTests(unittest.TestCase):
+            def check_pairs(self, text):
+                self.assertEqual(len(list(sliced(text, 2))[0]), 2)
+
+            def test_pairs(self):
+                self.check_pairs("ABCD")
+        """,
+    "fail-call": """
+        import unittest
+        class SlicedTests(unittest.TestCase):
+            def test_fails_loudly(self):
+                if list(sliced("AB", 2)) != ["AB"]:
+                    self.fail("not sliced")
+        """,
+    "skip-if-with-reason": """
+        import sys, unittest
+        class SignalTests(unittest.TestCase):
+            @unittest.skipIf(sys.platform == "win32", "POSIX signals")
+            def test_signal(self):
+                self.assertEqual(send_signal(), 0)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", list(UNITTEST_CAN_FAIL))
+def test_unittest_methods_that_can_fail_have_no_smell(name: str) -> None:
+    assert smells(UNITTEST_CAN_FAIL[name]) == []
+
+
+def test_methods_of_classes_that_are_not_test_cases_are_not_tests() -> None:
+    tree = parse(textwrap.dedent("""
+        import unittest
+        class Helper:
+            def test_connection(self):
+                ping()
+        class Builder(dict):
+            def test_value(self):
+                return 1
+        class PingTests(unittest.TestCase):
+            def test_ping(self):
+                self.assertEqual(ping(), "pong")
+        """))
+    assert [fn.name for fn in find_tests(tree, POLICY)] == ["PingTests.test_ping"]
+
+
+def test_unittest_skips_are_reported() -> None:
+    source = """
+        import unittest
+        from unittest import skip, skipIf, SkipTest
+        class SignalTests(unittest.TestCase):
+            @unittest.skip("flaky on CI")
+            def test_skipped_with_reason(self):
+                self.assertEqual(send_signal(), 0)
+
+            @skipIf(sys.platform == "win32")
+            def test_skip_if_without_reason(self):
+                self.assertEqual(send_signal(), 0)
+
+            @unittest.expectedFailure
+            def test_expected_failure(self):
+                self.assertEqual(send_signal(), 0)
+
+            def test_skips_itself(self):
+                self.skipTest("")
+                self.assertEqual(send_signal(), 0)
+
+            def test_raises_skip(self):
+                raise SkipTest("later")
+        """
+    assert smells(source) == [("skip-reason", 5), ("skip", 9), ("xfail", 13), ("skip", 18),
+                              ("skip-reason", 22)]
+
+
+def test_a_unittest_file_the_change_touches_is_reviewed(repo) -> None:
+    before = {"calc.py": "def double(x):\n    return x * 2\n",
+              "tests/test_calc.py": textwrap.dedent("""\
+                  from unittest import TestCase
+
+                  from calc import double
+
+
+                  class DoubleTests(TestCase):
+                      def test_two(self):
+                          self.assertEqual(double(2), 4)
+                  """)}
+    after = {"tests/test_calc.py": before["tests/test_calc.py"]
+             + "\n    def test_three(self):\n        self.assertIsNotNone(double(3))\n"}
+    change, sources = two_commits(repo, before, after)
+    (finding,) = find_smells(change, sources, POLICY)
+    assert (finding.rule, finding.file, finding.start_line, finding.severity) == (
+        "test-cannot-fail", "tests/test_calc.py", 11, "high")
+    assert finding.title == "DoubleTests.test_three cannot fail: only truthiness asserted"
+    assert finding.evidence["rerun"] == (
+        "python -m pytest 'tests/test_calc.py::DoubleTests::test_three'")
+
+
+def test_a_skip_added_to_a_test_case_class_is_reported_once(repo) -> None:
+    before = {"tests/test_signal.py": textwrap.dedent("""\
+        import unittest
+
+
+        class SignalTests(unittest.TestCase):
+            def test_send(self):
+                self.assertEqual(send_signal(), 0)
+
+            def test_block(self):
+                self.assertEqual(block_signal(), 1)
+        """)}
+    after = {"tests/test_signal.py": before["tests/test_signal.py"].replace(
+        "\nclass SignalTests", "\n@unittest.skip\nclass SignalTests")}
+    change, sources = two_commits(repo, before, after)
+    (finding,) = find_smells(change, sources, POLICY)
+    assert (finding.rule, finding.start_line, finding.severity) == ("skipped-test", 4, "medium")
+    assert finding.title == ("SignalTests.test_send is switched off: the whole class SignalTests "
+                             "skipped without a stated reason")
