@@ -80,7 +80,6 @@ def _probe_functions(path: str, scopes: set, lines: set) -> None:
     on (or whose header spans) a line in `lines`, keeping every line number, and give the
     live functions of `scopes` that code. Nothing else in the process is slowed down."""
     import ast
-    import types
 
     rel = os.path.relpath(os.path.realpath(path), ROOT).replace(os.sep, "/")
     with open(path, encoding="utf-8") as handle:
@@ -121,13 +120,7 @@ def _probe_functions(path: str, scopes: set, lines: set) -> None:
     if not live:  # not imported at collection time: a test imports it later, unmeasured
         _state["unmeasured"].append(rel)
         return
-    new_codes = {}
-    stack = [compile(tree, live[0].__code__.co_filename, "exec", dont_inherit=True)]
-    while stack:
-        for const in stack.pop().co_consts:
-            if isinstance(const, types.CodeType):
-                new_codes[(getattr(const, "co_qualname", None), const.co_firstlineno)] = const
-                stack.append(const)
+    new_codes = _code_objects(compile(tree, live[0].__code__.co_filename, "exec", dont_inherit=True))
     for fn in live:
         new = new_codes.get((fn.__code__.co_qualname, fn.__code__.co_firstlineno))
         if new is not None and len(new.co_freevars) == len(fn.__code__.co_freevars):
@@ -414,20 +407,13 @@ def _raiser(free: int):
 def _swap(path: str, scopes: list) -> bool:
     """Give the live functions of the mutated scopes the mutant's code. False when no live
     function matches (then the mutant runs in a fresh process instead)."""
-    import types
 
     live = _live_functions(path, {(q, int(n)) for q, n in scopes})
     if not live:
         return False
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
-    new_codes = {}
-    stack = [compile(source, live[0].__code__.co_filename, "exec", dont_inherit=True)]
-    while stack:
-        for const in stack.pop().co_consts:
-            if isinstance(const, types.CodeType):
-                new_codes[(getattr(const, "co_qualname", None), const.co_firstlineno)] = const
-                stack.append(const)
+    new_codes = _code_objects(compile(source, live[0].__code__.co_filename, "exec", dont_inherit=True))
     for fn in live:
         new = new_codes.get((fn.__code__.co_qualname, fn.__code__.co_firstlineno))
         if new is None:
@@ -477,3 +463,18 @@ def _wait(pid: int, timeout: float) -> str:
     if code == CANNOT_SWAP:
         return "fallback"
     return "killed"
+
+
+def _code_objects(module_code) -> dict:
+    """Every function's code object inside a compiled module, by (qualname, first line): how
+    a live function finds its replacement."""
+    import types
+
+    found = {}
+    stack = [module_code]
+    while stack:
+        for const in stack.pop().co_consts:
+            if isinstance(const, types.CodeType):
+                found[(getattr(const, "co_qualname", None), const.co_firstlineno)] = const
+                stack.append(const)
+    return found
