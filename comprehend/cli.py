@@ -84,6 +84,16 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except Exception as exc:
+        # A store that opened but does not hold what its schema version promises (edited by
+        # hand, or written by a development build): one line with the way out.
+        if debug or type(exc).__module__ != "sqlite3":
+            raise
+        _fail(
+            f"the store could not be read or written ({exc}); move it aside or pass --db PATH "
+            "for a fresh one (--debug shows where)",
+            EXIT_USAGE,
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -168,3 +168,22 @@ def test_bad_config_is_one_line_with_file_and_line(repo: GitRepo, clean_env: dic
         f"comprehend: {repo.path / '.comprehend.toml'}:3: unknown key 'adversary.bogus' "
         "(known keys here: fail_on, severity, test_command, timeout_factor, timeout_slack, workers)\n"
     )
+
+
+def test_store_missing_its_tables_is_one_line(tmp_path: Path, repo: GitRepo, clean_env: dict[str, str]) -> None:
+    import sqlite3
+
+    from comprehend.store.schema import SCHEMA_VERSION
+
+    db = tmp_path / "hollow.db"
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # claims the schema, holds nothing
+    conn.close()
+    proc = run(["--db", str(db), "scan", "--json"], repo.path, clean_env)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("comprehend: the store could not be read or written (no such table: ")
+    assert proc.stderr.endswith("move it aside or pass --db PATH for a fresh one (--debug shows where)\n")
+    assert proc.stderr.count("\n") == 1
+    debug = run(["--debug", "--db", str(db), "scan", "--json"], repo.path, clean_env)
+    assert debug.returncode == 1
+    assert "sqlite3.OperationalError: no such table: " in debug.stderr
