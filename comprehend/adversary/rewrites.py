@@ -19,7 +19,7 @@ from comprehend.adversary.pytests import (
     parse,
     source_lines,
 )
-from comprehend.adversary.rules import RULES
+from comprehend.adversary.rules import rule_finding
 
 
 def find_rewrites(change: Change, sources: Sources, policy: SmellPolicy,
@@ -53,13 +53,11 @@ def _body(fn: PyTestFunction) -> str:
 def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str) -> Finding:
     line = _new_position(f, old.def_line)
     where = "with its file" if f.status == "deleted" else "from the file"
-    return Finding(
-        rule="deleted-test",
-        severity=RULES["deleted-test"].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        "deleted-test",
         confidence=0.9,
         file=f.path,
-        start_line=line,
-        end_line=line,
+        line=line,
         title=f"{old.name} was deleted {where}",
         evidence={
             "test": old.name,
@@ -176,13 +174,11 @@ def _weakening(b: Assertion, a: Assertion) -> tuple[str, str] | None:
 
 def _weakened(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion,
               why: tuple[str, str], text: str) -> Finding:
-    return Finding(
-        rule="weakened-assertion",
-        severity=RULES["weakened-assertion"].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        "weakened-assertion",
         confidence=0.75,
         file=f.path,
-        start_line=a.line,
-        end_line=a.line,
+        line=a.line,
         title=f"{fn.name}: assertion weakened ({why[0]})",
         evidence={"test": fn.name, "line": a.line, "old_assertion": b.text,
                   "new_assertion": a.text, "why": why[1],
@@ -192,13 +188,11 @@ def _weakened(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion,
 
 
 def _removed(f: ChangedFile, fn: PyTestFunction, gone: list[Assertion], text: str) -> Finding:
-    return Finding(
-        rule="weakened-assertion",
-        severity=RULES["weakened-assertion"].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        "weakened-assertion",
         confidence=0.6,
         file=f.path,
-        start_line=fn.def_line,
-        end_line=fn.def_line,
+        line=fn.def_line,
         title=f"{fn.name}: {len(gone)} assertion(s) removed",
         evidence={"test": fn.name, "line": fn.def_line, "side": "removed",
                   "removed_assertions": [b.text for b in gone],
@@ -210,13 +204,11 @@ def _removed(f: ChangedFile, fn: PyTestFunction, gone: list[Assertion], text: st
 
 def _rewritten(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion, link: str,
                code: ChangedCode, text: str) -> Finding:
-    return Finding(
-        rule="rewritten-expectation",
-        severity=RULES["rewritten-expectation"].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        "rewritten-expectation",
         confidence=0.8,
         file=f.path,
-        start_line=a.line,
-        end_line=a.line,
+        line=a.line,
         title=f"{fn.name}: expected {_expected(b)} became {_expected(a)} in the same change as "
               "the code it tests",
         evidence={

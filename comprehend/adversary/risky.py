@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from comprehend.adversary.changes import Sources
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
-from comprehend.adversary.rules import RULES
+from comprehend.adversary.rules import rule_finding
 from comprehend.errors import ConfigError
 from comprehend.policy import PolicyFile, policy_file
 
@@ -215,13 +215,11 @@ def _new_dependencies(f: ChangedFile, kind: str, sources: Sources) -> list[Findi
         if key in before:
             continue
         line, text = _line_of(name, added_lines)
-        findings.append(Finding(
-            rule="new-dependency",
-            severity=RULES["new-dependency"].severity,  # type: ignore[arg-type]
+        findings.append(rule_finding(
+            "new-dependency",
             confidence=0.9,
             file=f.path,
-            start_line=line,
-            end_line=line,
+            line=line,
             title=f"new dependency {name} in {f.path}",
             evidence={"dependency": name, "manifest": f.path, "line": text.strip(),
                       "why": "check that the package is the one intended (not a look-alike or "
@@ -252,12 +250,11 @@ def _ci_change(f: ChangedFile) -> Finding:
     start, end = (added[0], added[-1]) if added else (1, 1)
     removed = [t for h in f.hunks for _, t in h.removed]
     plus = [t for h in f.hunks for _, t in h.added]
-    return Finding(
-        rule="ci-config-change",
-        severity=RULES["ci-config-change"].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        "ci-config-change",
         confidence=1.0,
         file=f.path,
-        start_line=start,
+        line=start,
         end_line=end,
         title=f"CI configuration {f.status}: {f.path} (+{len(plus)} -{len(removed)} lines)",
         evidence={"status": f.status, "added": plus[:20], "removed": removed[:20],
@@ -294,13 +291,11 @@ def _secrets(f: ChangedFile, policy: RiskyPolicy) -> list[Finding]:
                     continue
                 taken.append(span)
                 digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
-                findings.append(Finding(
-                    rule="secret",
-                    severity=RULES["secret"].severity,  # type: ignore[arg-type]
+                findings.append(rule_finding(
+                    "secret",
                     confidence=0.6 if pattern.entropy else 0.9,
                     file=f.path,
-                    start_line=number,
-                    end_line=number,
+                    line=number,
                     title=f"possible {pattern.description} added in {f.path}",
                     evidence={"pattern": pattern.id, "match": _redact(secret),
                               "line": text.replace(secret, _redact(secret)).strip()[:200],

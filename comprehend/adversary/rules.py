@@ -69,6 +69,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 )}
 
 
+def rule_finding(rule: str, *, confidence: float, file: str, line: int, title: str,
+                 evidence: dict, end_line: int | None = None) -> Finding:
+    """A finding of a catalogued rule at its default severity (`apply_severities` applies the
+    repository's choice later); without a fingerprint yet."""
+    return Finding(rule=rule, severity=RULES[rule].severity,  # type: ignore[arg-type]
+                   confidence=confidence, file=file, start_line=line,
+                   end_line=line if end_line is None else end_line, title=title,
+                   evidence=evidence)
+
+
 def severities(config: Config) -> dict[str, str]:
     """Rule id -> severity in force: the defaults with the repository's overrides, checked."""
     chosen = {rule_id: rule.severity for rule_id, rule in RULES.items()}

@@ -24,7 +24,7 @@ from comprehend.adversary.pytests import (
     source_lines,
     walk_own,
 )
-from comprehend.adversary.rules import RULES
+from comprehend.adversary.rules import rule_finding
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,11 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
 
 def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: str) -> Finding:
     verb = "cannot fail" if rule == "test-cannot-fail" else "is switched off"
-    return Finding(
-        rule=rule,
-        severity=RULES[rule].severity,  # type: ignore[arg-type]
+    return rule_finding(
+        rule,
         confidence=_CONFIDENCE.get(smell.code, 0.8),
         file=f.path,
-        start_line=smell.line,
-        end_line=smell.line,
+        line=smell.line,
         title=f"{fn.name} {verb}: {smell.why.split(':')[0]}",
         evidence={
             "test": fn.name,
