@@ -10,6 +10,9 @@ in a fresh interpreter (imports not timed):
   warm   build_graph again on the same store: nothing changed, nothing parsed
   .g     the warm graph's networkx MultiDiGraph, built on first use (networkx import included)
   grimp  grimp.build_graph("django", cache_dir=None): the import graph only
+  floor  tree-sitter alone on the same files, split over every core in forked processes:
+         parse only, then parse plus one walk of our facts query (the least any
+         tree-sitter graph can do), with the files' bytes already in memory
 Needs grimp: pip install -e '.[bench]'."""
 
 from __future__ import annotations
@@ -98,6 +101,34 @@ print(json.dumps({"seconds": seconds, "imports": imports}))
 """
 
 
+_FLOOR = """
+import json, os, sys, time
+from pathlib import Path
+from tree_sitter import QueryCursor
+from comprehend.graph.languages import parser, query
+files = sorted((p.read_bytes() for p in Path(sys.argv[1]).rglob("*.py")), key=len, reverse=True)
+python, facts = parser("python"), query("python", "facts")
+cores = len(os.sched_getaffinity(0))
+result = {}
+for label, walk in (("parse", False), ("walk", True)):
+    start = time.perf_counter()
+    children = []
+    for worker in range(cores):
+        pid = os.fork()
+        if pid == 0:
+            for data in files[worker::cores]:
+                tree = python.parse(data)
+                if walk:
+                    QueryCursor(facts).matches(tree.root_node)
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
+    result[label] = time.perf_counter() - start
+print(json.dumps(result))
+"""
+
+
 def measure(code: str, *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
@@ -111,8 +142,9 @@ def main() -> None:
 
     source = sdist(args.django)
     repo = repository(source, args.django)
-    cold, warm, grimp = [], [], []
+    cold, warm, grimp, floor = [], [], [], []
     for _ in range(args.runs):
+        floor.append(measure(_FLOOR, str(repo)))
         with tempfile.TemporaryDirectory() as folder:
             store = str(Path(folder) / "store.db")
             cold.append(measure(_OURS, str(repo), store))
@@ -130,6 +162,7 @@ def main() -> None:
         return statistics.median(run[key] for run in runs)
 
     cold_s, warm_s, g_s, grimp_s = median(cold), median(warm), median(warm, "g"), median(grimp)
+    parse_s, walk_s = median(floor, "parse"), median(floor, "walk")
     last = cold[-1]
     print(f"Django {args.django}: {last['files']} Python files, {last['nodes']} nodes, {last['edges']} "
           f"edges (median of {args.runs} runs, each in a fresh interpreter, {os.cpu_count()} CPUs)")
@@ -138,6 +171,9 @@ def main() -> None:
     print(f"{'comprehend cold':24}{cold_s:>10.3f}{cold_s / grimp_s:>10.1f}  <= 3x grimp")
     print(f"{'comprehend warm':24}{warm_s:>10.3f}{warm_s / grimp_s:>10.1f}  <= 0.2 s")
     print(f"{'  + networkx .g':24}{g_s:>10.3f}{'':>10}  (on first use, import included)")
+    print(f"{'tree-sitter parse only':24}{parse_s:>10.3f}{parse_s / grimp_s:>10.1f}  floor: no facts read")
+    print(f"{'  + one query walk':24}{walk_s:>10.3f}{walk_s / grimp_s:>10.1f}  floor of any tree-sitter graph")
+    print(f"comprehend cold is {cold_s / walk_s:.2f}x the tree-sitter floor")
     print(f"import edges: ours {len(ours)}, grimp {len(theirs)}, agreed {len(agreed)}; "
           f"precision {precision:.4f}, recall {recall:.4f} (target >= 0.98 each)")
     for label, extra in (("only ours", sorted(ours - theirs)), ("only grimp", sorted(theirs - ours))):

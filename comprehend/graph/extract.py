@@ -24,6 +24,7 @@ def extract(language: str, source: bytes) -> FileFacts:
     raw_defs: list[tuple[int, int, str, str, int, int, tuple[str, ...], bool, str]] = []
     raw_refs: list[tuple[int, str, int, str]] = []
     imports: list[Import] = []
+    exports: list[tuple[str, str]] = []
     package = default_export = ""
     for _, caps in run_query(query(language, "facts"), root):
         call = caps.get("call")
@@ -43,6 +44,8 @@ def extract(language: str, source: bytes) -> FileFacts:
         if "export.default" in caps:
             default_export = rules.text(caps["export.default"][0])
             continue
+        if "exports" in caps:  # JS/TS CommonJS assignments; the match may define a name too
+            exports.extend(rules.exports(caps["exports"][0]))
         for capture, nodes in caps.items():
             if capture.startswith("definition."):
                 node = nodes[0]
@@ -74,6 +77,7 @@ def extract(language: str, source: bytes) -> FileFacts:
         lines=source.count(b"\n") + (1 if source and not source.endswith(b"\n") else 0),
         package=package,
         default_export=default_export,
+        exports=tuple(exports),
     )
 
 

@@ -31,9 +31,11 @@ class Import(NamedTuple):
     names: tuple[tuple[str, str | None], ...]  # (name, alias); ("*", None) for a wildcard
     alias: str | None  # `import a.b as x`; a Go package alias
     level: int  # Python's leading dots of a relative import
-    kind: str  # import | from | reexport | use | mod | static
+    kind: str  # import | from | reexport | use | mod | static | dynamic | dynamic-name (see
+    # python.py: importlib with a literal name, relative to __package__ or to __name__)
     type_checking: bool  # under `if TYPE_CHECKING:`: never runs
     deferred: bool  # inside a function body: runs on call, not at import time
+    path: str = ""  # Rust: the file a `#[path = "..."] mod` names, as written
 
 
 class Reference(NamedTuple):
@@ -55,6 +57,10 @@ class FileFacts:
     package: str = ""  # Go's `package x` / Java's `package a.b;`
     default_export: str = ""  # JS/TS: the name of `export default NAME`
     skipped: str = ""  # binary | invalid-utf8: not parsed, and nothing else is known
+    # JS/TS CommonJS: (name, local) a module exposes under another name (`module.exports =
+    # { b: c }`, `exports.b = c`); ("*", local) for `module.exports = local`: what require()
+    # returns, and the default export for ES imports
+    exports: tuple[tuple[str, str], ...] = ()
 
 
 def encode(facts: FileFacts) -> bytes:
@@ -62,7 +68,7 @@ def encode(facts: FileFacts) -> bytes:
     return marshal.dumps(
         (facts.language, tuple(map(tuple, facts.definitions)), tuple(map(tuple, facts.imports)),
          tuple(map(tuple, facts.references)), facts.parse_errors, facts.lines, facts.package,
-         facts.default_export, facts.skipped),
+         facts.default_export, facts.skipped, facts.exports),
     )
 
 
@@ -72,7 +78,7 @@ class Undecodable(ValueError):
 
 def decode(data: bytes) -> FileFacts:
     try:
-        lang, defs, imports, refs, errors, lines, package, default, skipped = marshal.loads(data)
+        lang, defs, imports, refs, errors, lines, package, default, skipped, *exports = marshal.loads(data)
         return FileFacts(
             language=lang,
             definitions=tuple(map(Definition._make, defs)),
@@ -83,6 +89,7 @@ def decode(data: bytes) -> FileFacts:
             package=package,
             default_export=default,
             skipped=skipped,
+            exports=tuple(map(tuple, exports[0])) if exports else (),
         )
     except (EOFError, ValueError, TypeError) as exc:
         raise Undecodable(f"cached facts: {exc}") from exc

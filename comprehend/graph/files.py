@@ -19,6 +19,12 @@ from comprehend.history.git import BlobReader, Repository, list_files, read_blob
 
 # Files that place source files (module paths, crate names, path aliases) without being parsed.
 MANIFESTS = ("go.mod", "Cargo.toml", "tsconfig.json", "jsconfig.json")
+# Configs a tsconfig.json may extend (tsconfig.base.json, tsconfig.app.json): read too.
+_EXTENDED_CONFIGS = ("tsconfig", "jsconfig")
+
+
+def is_manifest(name: str) -> bool:
+    return name in MANIFESTS or (name.startswith(_EXTENDED_CONFIGS) and name.endswith(".json"))
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def files_at(repo: Repository, rev: str, config: GraphConfig) -> FileSet:
         language, skipped = _classify(tracked.path, tracked.mode, tracked.size, config)
         files.append(SourceFile(tracked.path, tracked.blob if tracked.mode != "160000" else "",
                                 language, tracked.size, skipped))
-        if tracked.path.rsplit("/", 1)[-1] in MANIFESTS and tracked.mode.startswith("100"):
+        if is_manifest(tracked.path.rsplit("/", 1)[-1]) and tracked.mode.startswith("100"):
             manifest_blobs[tracked.path] = tracked.blob
     texts = read_blobs(repo, sorted(set(manifest_blobs.values())))
     manifests = {path: texts.get(blob, b"").decode("utf-8", "replace")
@@ -124,14 +130,14 @@ def files_in_worktree(repo: Repository, config: GraphConfig) -> FileSet:
         language, skipped = _classify(path, mode, stat.st_size, config)
         name = path.rsplit("/", 1)[-1]
         blob = ""
-        if mode == "100644" and ((language and not skipped) or name in MANIFESTS):
+        if mode == "100644" and ((language and not skipped) or is_manifest(name)):
             try:
                 data = full.read_bytes()
             except OSError:
                 continue
             blob = blob_sha(data)
             contents[blob] = data
-            if name in MANIFESTS:
+            if is_manifest(name):
                 manifests[path] = data.decode("utf-8", "replace")
         files.append(SourceFile(path, blob, language, stat.st_size, skipped))
     return FileSet(tuple(files), manifests, lambda: contextlib.nullcontext(_InMemory(contents)))

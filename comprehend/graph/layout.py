@@ -39,6 +39,8 @@ class PlaceContext:
     manifests: dict[str, str]  # go.mod / Cargo.toml path -> text
     packages: dict[str, str]  # file path -> its package clause (Go, Java)
     python_roots: tuple[str, ...]
+    imports: dict[str, tuple] = field(default_factory=dict)  # file path -> its Imports
+    # (Rust: a `#[path]` mod places the file it names)
 
 
 class Binding(NamedTuple):

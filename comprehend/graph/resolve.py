@@ -115,6 +115,7 @@ def _place(files, facts, manifests, config, out) -> list[tuple[Placement, dict]]
             language=language, all_paths=all_paths, manifests=manifests,
             packages={p: f.package for p, (_, f) in by_path.items() if f is not None},
             python_roots=config.python_roots,
+            imports={p: f.imports for p, (_, f) in by_path.items() if f is not None},
         )
         placed.append((layout_module(language).place(sorted(by_path), context), by_path))
     return placed
@@ -253,6 +254,8 @@ class _Resolver:
         self.stars: dict[str, list[Binding]] = defaultdict(list)
         self.raw_bases: dict[str, list[tuple[_File, int, str]]] = defaultdict(list)
         self.default_exports: dict[str, str] = {}
+        self.exported_as: dict[str, dict[str, str]] = defaultdict(dict)  # CommonJS: name -> local
+        self.module_objects: dict[str, str] = {}  # CommonJS `module.exports = local`: local
         self._members: dict[tuple[str, str], str | None] = {}
         self._bound: dict[tuple[str, str], str | None] = {}
         self._bases: dict[str, list[tuple[str, str]]] = {}
@@ -278,7 +281,13 @@ class _Resolver:
             self.bindings[module_id].setdefault(binding.name, binding)
 
     def register_file(self, file: _File) -> None:
-        """Its default export (JS/TS) and its classes' bases, resolved later on demand."""
+        """Its exports (JS/TS) and its classes' bases, resolved later on demand."""
+        for name, local in file.facts.exports:
+            if name == "*":  # `module.exports = local`: also the default, as for ES imports
+                self.module_objects[file.module.id] = local
+                self.default_exports[file.module.id] = file.module.ns + local
+            else:
+                self.exported_as[file.module.id].setdefault(name, local)
         if file.facts.default_export:
             self.default_exports[file.module.id] = file.module.ns + file.facts.default_export
         for index, definition in enumerate(file.facts.definitions):
@@ -360,6 +369,9 @@ class _Resolver:
                 return f"{node_id}::{name}"
             if name == "default" and node_id in self.default_exports:
                 return self.default_exports[node_id]
+            found = self._commonjs_member(node_id, name, depth)
+            if found is not None:
+                return found
             candidate = module.ns + name
             if candidate in self.out.nodes and self.kind(candidate) != "external":
                 return candidate
@@ -385,6 +397,29 @@ class _Resolver:
                 if found is not None:
                     return found
         return None
+
+    def _commonjs_member(self, module_id: str, name: str, depth: int) -> str | None:
+        """A name a CommonJS module exposes under another (`module.exports = { b: c }`), or
+        a member of what it sets module.exports to (`module.exports = Router`)."""
+        local = self.exported_as.get(module_id, {}).get(name)
+        if local is not None:
+            found = self.member(module_id, local, depth + 1)
+            if found is not None:
+                return found
+        whole = self.module_object(module_id, depth + 1)
+        if whole is not None and whole != module_id:
+            return self.member(whole, name, depth + 1)
+        return None
+
+    def module_object(self, module_id: str, depth: int = 0) -> str | None:
+        """What require() returns for a module that sets `module.exports = local`, else None."""
+        local = self.module_objects.get(module_id)
+        if local is None or depth > _MAX_DEPTH:
+            return None
+        found = self.member(module_id, local, depth + 1)
+        if found is not None and found != module_id and found in self.module_objects:
+            return self.module_object(found, depth + 1) or found  # = require("./other")
+        return found
 
     def binding_target(self, module_id: str, binding: Binding, depth: int = 0) -> str | None:
         key = (module_id, binding.name, binding.target, binding.attr)
@@ -489,6 +524,8 @@ class _Resolver:
             if self.kind(current) == "external":
                 return None
             current = self.member(current, part, depth + 1)
+        if current in self.module_objects:  # calling what require() returned
+            current = self.module_object(current, depth + 1) or current
         if current is not None:
             kind = self.kind(current)
             if kind in ("class", "function", "constant") or (kind == "module" and current not in self.world.by_id):

@@ -51,6 +51,10 @@ class Rules:
     def imports(self, node, caps: dict) -> list:
         return []
 
+    def exports(self, node) -> list[tuple[str, str]]:
+        """(name, local) pairs a CommonJS assignment exposes (JS/TS only)."""
+        return []
+
     def package(self, node) -> str:
         return self.text(node)
 

@@ -1,5 +1,6 @@
 """JavaScript, TypeScript and TSX: ES imports, re-exports, require(), default exports,
-jest/mocha/vitest test cases; relative paths resolved with extensions and index files."""
+CommonJS exports (exports.x, module.exports), jest/mocha/vitest test cases; relative paths
+resolved with extensions and index files, aliases through tsconfig (and what it extends)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from comprehend.graph.lang import Rules, normalize_chain
 from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "generator_function", "function"})
+_CLASSES = frozenset({"class"})  # a class expression: `exports.A = class A {}`
 _SUITES = frozenset({"describe", "context", "suite"})
 _CASES = frozenset({"it", "test", "specify"})
 _BODIES = frozenset({"function_declaration", "function_expression", "arrow_function",
@@ -41,7 +43,14 @@ class ScriptRules(Rules):
         self.language = language
 
     def callee(self, node):
-        return normalize_chain(_OPTIONAL.sub(".", self.text(node)))
+        text = self.text(node)
+        if "require(" in text and node.type == "member_expression":
+            call = _required_object(node)
+            if call is not None:  # require("./m").a.b(): the unnamed import's name, then a.b
+                rest = node.text[call.end_byte - node.start_byte:].decode("utf-8", "replace")
+                chain = normalize_chain(_OPTIONAL.sub(".", rest).lstrip("."))
+                return f"{_unnamed(call)}.{chain}" if chain and not chain.startswith("?") else None
+        return normalize_chain(_OPTIONAL.sub(".", text))
 
     def definition(self, kind, node, caps):
         start = node.start_point[0] + 1
@@ -49,9 +58,11 @@ class ScriptRules(Rules):
             value = caps["value"][0]
             if value.type in _FUNCTIONS:
                 return None  # `const f = () => ...` is a function, found by its own pattern
-            if value.type in ("call_expression", "await_expression") and _is_require(value):
+            if _is_require(value):
                 return None  # `const m = require("./m")` binds a module: an import
             return (self.text(caps["name"][0]), kind, start, (), False, "")
+        if kind == "export":
+            return self._exported_definition(node, caps, start)
         if kind == "test":
             runner = "".join(self.text(caps["runner"][0]).split())
             base = runner.split(".")[0]
@@ -68,6 +79,30 @@ class ScriptRules(Rules):
             if parent is not None and parent.type == "export_statement":
                 start = parent.start_point[0] + 1
         return (self.text(caps["name"][0]), kind, start, bases, False, "")
+
+    def _exported_definition(self, node, caps, start):
+        """`exports.x = value`, `module.exports.x = value` and `module.exports = { x: value }`
+        define x (a function or a constant); `module.exports = function f() {}` defines f.
+        A value that is a require() or another definition's name defines nothing: it is an
+        import, or an export of that definition (see `exports`)."""
+        value = caps["value"][0]
+        name = caps["name"][0] if "name" in caps else None
+        if node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            if _is_module_exports(left):
+                if value.type in ("function_expression", "generator_function"):
+                    name = value.child_by_field_name("name")
+                    return None if name is None else (self.text(name), "function", start, (), False, "")
+                return None
+            if not _is_exports_object(left.child_by_field_name("object")):
+                return None  # `Foo.prototype.bar = ...` and the like
+            name = left.child_by_field_name("property")
+        if name is None or name.type != "property_identifier":
+            return None
+        if _is_require(value) or _definition_name(value, _CLASSES) is not None:
+            return None
+        kind = "function" if value.type in _FUNCTIONS else "constant"
+        return (self.text(name), kind, start, (), False, "")
 
     def _bases(self, node):
         for child in node.named_children:
@@ -131,24 +166,72 @@ class ScriptRules(Rules):
         return [Import(line, self._string(source_node), tuple(names), None, 0, "import",
                        type_only, False)]
 
+    def exports(self, node) -> list[tuple[str, str]]:
+        """(name, local) for what a CommonJS assignment exposes under another name:
+        `module.exports = { b: c }` and `exports.b = c` give ("b", "c"); `module.exports = c`
+        (or a named function or class) gives ("*", "c"). Function values are definitions
+        of their own (tags.scm), so they need no pair."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None or left.type != "member_expression":
+            return []
+        if _is_module_exports(left):
+            if right.type == "object":
+                return [pair for part in right.named_children if part.type == "pair"
+                        for pair in self._exported_pair(part.child_by_field_name("key"),
+                                                         part.child_by_field_name("value"))]
+            local = _definition_name(right, _FUNCTIONS | _CLASSES)
+            return [("*", self.text(local))] if local is not None else []
+        if not _is_exports_object(left.child_by_field_name("object")):
+            return []
+        return self._exported_pair(left.child_by_field_name("property"), right)
+
+    def _exported_pair(self, key, value) -> list[tuple[str, str]]:
+        if key is None or key.type != "property_identifier" or value is None:
+            return []
+        local = _definition_name(value, _CLASSES)
+        name = self.text(key)
+        if local is None or self.text(local) == name:
+            return []  # a shorthand `{ a }` or `exports.a = a`: the name is already the module's
+        return [(name, self.text(local))]
+
     def _require_names(self, call) -> tuple[tuple[str, str | None], ...]:
-        parent = call.parent
-        if parent is None or parent.type != "variable_declarator":
+        """The names a require() binds: `const m = require(..)`, `const { a, b: c } =`,
+        `const a = require(..).a`, and CommonJS re-exports: `exports.x = require(..)`,
+        `module.exports = { x: require(..) }`, `module.exports = require(..)`."""
+        node, attrs = call, []
+        while (node.parent is not None and node.parent.type == "member_expression"
+               and node.parent.child_by_field_name("object") == node):
+            node = node.parent
+            attrs.append(self.text(node.child_by_field_name("property")))
+        attr = ".".join(attrs)
+        parent = node.parent
+        if parent is None:
             return ()
-        target = parent.child_by_field_name("name")
+        if parent.type == "variable_declarator":
+            return self._declared_names(parent.child_by_field_name("name"), attr)
+        if parent.type == "assignment_expression" and _is_module_exports(parent.child_by_field_name("left")):
+            return () if attr else (("*", None),)
+        key = _exported_key(parent)
+        if key is not None:
+            return ((attr, self.text(key)),) if attr else (("*", self.text(key)),)
+        return (("*", _unnamed(call)),) if attr else ()
+
+    def _declared_names(self, target, attr: str) -> tuple[tuple[str, str | None], ...]:
         if target is None:
             return ()
+        prefix = attr + "." if attr else ""
         if target.type == "identifier":
-            return (("*", self.text(target)),)
+            return ((attr, self.text(target)),) if attr else (("*", self.text(target)),)
         names = []
         if target.type == "object_pattern":
             for part in target.named_children:
                 if part.type == "shorthand_property_identifier_pattern":
-                    names.append((self.text(part), None))
+                    name = self.text(part)
+                    names.append((prefix + name, name if attr else None))
                 elif part.type == "pair_pattern":
                     key, value = part.child_by_field_name("key"), part.child_by_field_name("value")
                     if key is not None and value is not None:
-                        names.append((self.text(key), self.text(value)))
+                        names.append((prefix + self.text(key), self.text(value)))
         return tuple(names)
 
     def _string(self, node) -> str:
@@ -159,9 +242,68 @@ class ScriptRules(Rules):
 
 
 def _is_require(value) -> bool:
+    """`require("m")`, `await import("m")`, or a property of one: `require("m").a.b`."""
+    while value.type == "member_expression" and value.child_by_field_name("object") is not None:
+        value = value.child_by_field_name("object")
     call = value.named_children[0] if value.type == "await_expression" and value.named_children else value
     function = call.child_by_field_name("function") if call.type == "call_expression" else None
     return function is not None and (function.type == "import" or function.text == b"require")
+
+
+def _required_object(member):
+    """The require() call a property chain starts from (`require("./m").a.b`), else None."""
+    node = member
+    while node is not None and node.type == "member_expression":
+        node = node.child_by_field_name("object")
+    if node is None or node.type != "call_expression":
+        return None
+    function = node.child_by_field_name("function")
+    return node if function is not None and function.text == b"require" else None
+
+
+def _unnamed(call) -> str:
+    """The name `require("./m").a()` binds the module to, for `callee` to resolve through:
+    one no identifier can be (no dots either, since chains split on them)."""
+    return f"require({call.start_byte})"
+
+
+def _is_module_exports(node) -> bool:
+    return node is not None and node.type == "member_expression" and b"".join(node.text.split()) == b"module.exports"
+
+
+def _exported_key(node):
+    """The x of `exports.x = <node>`, `module.exports.x = <node>` or `module.exports =
+    { x: <node> }`, else None."""
+    if node.type == "pair":
+        holder = node.parent.parent if node.parent is not None else None
+        if (holder is not None and holder.type == "assignment_expression"
+                and _is_module_exports(holder.child_by_field_name("left"))):
+            return node.child_by_field_name("key")
+        return None
+    if node.type != "assignment_expression":
+        return None
+    left = node.child_by_field_name("left")
+    if left is None or left.type != "member_expression":
+        return None
+    if _is_exports_object(left.child_by_field_name("object")):
+        return left.child_by_field_name("property")
+    return None
+
+
+def _is_exports_object(node) -> bool:
+    """`exports` or `module.exports`: the object a CommonJS module's names are set on."""
+    return node is not None and (node.text == b"exports" or _is_module_exports(node))
+
+
+def _definition_name(value, named: frozenset[str]):
+    """The node naming the definition a value is: an identifier, or the name of a
+    function or class expression of one of the `named` types."""
+    if value.type == "identifier":
+        return value
+    if value.type in named:
+        return value.child_by_field_name("name")
+    return None
+
 
 
 def _inside_function(node) -> bool:
@@ -197,7 +339,8 @@ def is_test_function(qualname: str, marked: bool) -> bool:
 
 def place(paths: list[str], context: PlaceContext) -> Placement:
     """Each file is a module named by its path; there are no packages. tsconfig.json and
-    jsconfig.json give `baseUrl` and `paths` aliases (`@/lib/a` -> src/lib/a)."""
+    jsconfig.json (with the configs they extend) give `baseUrl` and `paths` aliases
+    (`@/lib/a` -> src/lib/a)."""
     placement = Placement()
     placement.import_maps.update(import_maps(context.manifests))
     for path in paths:
@@ -208,25 +351,72 @@ def place(paths: list[str], context: PlaceContext) -> Placement:
 
 def import_maps(manifests: dict[str, str]) -> dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
     maps = {}
-    for path, text in manifests.items():
+    for path in manifests:
         if posixpath.basename(path) not in ("tsconfig.json", "jsconfig.json"):
             continue
-        try:
-            options = json.loads(_without_comments(text)).get("compilerOptions") or {}
-        except (ValueError, AttributeError):
-            continue  # not JSON (or not an object): tsc would refuse it too
-        folder = posixpath.dirname(path)
-        base_url = options.get("baseUrl")
-        paths = options.get("paths") or {}
-        if not isinstance(paths, dict) or not (base_url or paths):
+        options = _compiler_options(path, manifests, frozenset())
+        base_url, paths = options.get("baseUrl"), options.get("paths") or {}
+        if base_url is None and not paths:
             continue
-        base = posixpath.normpath(posixpath.join(folder, base_url if isinstance(base_url, str) else "."))
+        base = base_url if base_url is not None else options["pathsFolder"]
         aliases = tuple((pattern, tuple(t for t in targets if isinstance(t, str)))
                         for pattern, targets in paths.items() if isinstance(targets, list))
-        if isinstance(base_url, str):  # baseUrl alone makes `lib/a` mean <baseUrl>/lib/a
+        if base_url is not None:  # baseUrl alone makes `lib/a` mean <baseUrl>/lib/a
             aliases += (("*", ("*",)),)
-        maps[folder] = (base if base != "." else "", aliases)
+        maps[posixpath.dirname(path)] = (base, aliases)
     return maps
+
+
+def _compiler_options(path: str, manifests: dict[str, str], seen: frozenset[str]) -> dict:
+    """baseUrl and paths of one config, over those of the configs it extends (child over
+    parent, TypeScript's rule). Each is relative to the config that sets it, so baseUrl is
+    made repository-relative here and paths keep their config's folder (their base when no
+    baseUrl is set). `seen` cuts cycles of extends."""
+    config = _read_config(manifests.get(path))
+    if config is None or path in seen:
+        return {}
+    merged: dict = {}
+    for parent in _extended(config.get("extends"), path, manifests):
+        merged.update(_compiler_options(parent, manifests, seen | {path}))
+    own = config.get("compilerOptions")
+    own = own if isinstance(own, dict) else {}
+    folder = posixpath.dirname(path)
+    if isinstance(own.get("baseUrl"), str) and own["baseUrl"]:
+        merged["baseUrl"] = _repository_path(folder, own["baseUrl"])
+    if isinstance(own.get("paths"), dict):
+        merged["paths"], merged["pathsFolder"] = own["paths"], folder
+    return merged
+
+
+def _read_config(text: str | None) -> dict | None:
+    if text is None:
+        return None
+    try:
+        config = json.loads(_without_comments(text))
+    except ValueError:
+        return None  # not JSON: tsc would refuse it too
+    return config if isinstance(config, dict) else None
+
+
+def _extended(value, path: str, manifests: dict[str, str]) -> list[str]:
+    """The repository's configs an `extends` names (a path, or a list of them since TS 5.0;
+    later ones win). Package names (`@tsconfig/node18`) live outside the repository."""
+    names = value if isinstance(value, list) else [value]
+    found = []
+    for name in names:
+        if not isinstance(name, str) or not name.startswith(("./", "../")):
+            continue
+        candidate = _repository_path(posixpath.dirname(path), name)
+        for option in (candidate, candidate + ".json"):  # tsc adds .json when it must
+            if option in manifests:
+                found.append(option)
+                break
+    return found
+
+
+def _repository_path(folder: str, relative: str) -> str:
+    joined = posixpath.normpath(posixpath.join(folder, relative))
+    return "" if joined == "." else joined
 
 
 def _without_comments(text: str) -> str:

@@ -1,5 +1,6 @@
-"""Python: reading files (imports, bases, decorators) and placing them (dotted module names
-from package folders, src/ layouts, namespace packages; relative and aliased imports)."""
+"""Python: reading files (imports, importlib with literal names, bases, decorators) and
+placing them (dotted module names from package folders, src/ layouts, namespace packages;
+relative and aliased imports)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import builtins
 import io
 import pathlib
 import posixpath
+import re
 import subprocess
 import threading
 from fnmatch import fnmatch
@@ -50,6 +52,8 @@ class PythonRules(Rules):
         return (name, kind, start.start_point[0] + 1, bases, False, "")
 
     def imports(self, node, caps):
+        if node.type == "call":
+            return self._dynamic_import(node)
         type_checking, deferred = _guards(node)
         line = node.start_point[0] + 1
         if node.type == "import_statement":
@@ -85,6 +89,88 @@ class PythonRules(Rules):
             else:
                 names.append((self.text(child), None))
         return [Import(line, module, tuple(names), None, level, "from", type_checking, deferred)]
+
+    def _dynamic_import(self, call) -> list[Import]:
+        """`importlib.import_module(name[, package])`, `import_module(...)` after `from
+        importlib import import_module`, `__import__(name)`, with a literal name: an import
+        that binds nothing (the module is a value), deferred when it sits in a function,
+        as a plain import there is; at module level it runs at import time.
+        A relative name counts from the package argument, `__package__` or `__name__`."""
+        function = call.child_by_field_name("function")
+        builtin = function.text == b"__import__"
+        if function.type == "identifier" and not builtin and not _binds_import_module(call):
+            return []
+        arguments = call.child_by_field_name("arguments").named_children
+        name = self._literal(arguments[0])
+        if name is None:
+            return []
+        module = name.lstrip(".")
+        level = len(name) - len(module)
+        if not _DOTTED.fullmatch(module) and not (level and not module):
+            return []
+        kind = "dynamic"
+        if builtin:  # relative only through a level argument, which is left alone
+            if level or _argument(arguments, 4, "level") is not None:
+                return []
+        elif level:
+            package = _argument(arguments, 1, "package")
+            anchor = package.text if package is not None else b""
+            if anchor not in _ANCHORS:
+                return []
+            kind = _ANCHORS[anchor]
+        type_checking, deferred = _guards(call)
+        return [Import(call.start_point[0] + 1, module, (), None, level, kind, type_checking, deferred)]
+
+    def _literal(self, node) -> str | None:
+        """A plain string's text; None for f-strings and bytes."""
+        if node.type != "string" or set(node.named_children[0].text.lower()) & set(b"fb"):
+            return None
+        return "".join(self.text(part) for part in node.named_children if part.type == "string_content")
+
+
+# the package argument of import_module -> the Import kind that says what it is
+_ANCHORS = {b"__package__": "dynamic", b"__name__": "dynamic-name"}
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+# statements whose blocks run in the scope around them
+_COMPOUND = frozenset({"if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
+                       "finally_clause", "with_statement", "for_statement", "while_statement", "block"})
+
+
+def _argument(arguments, position: int, keyword: str):
+    """The node passed as a call's argument, by keyword or position, else None."""
+    positional = []
+    for argument in arguments:
+        if argument.type == "keyword_argument":
+            if argument.child_by_field_name("name").text == keyword.encode():
+                return argument.child_by_field_name("value")
+        else:
+            positional.append(argument)
+    return positional[position] if len(positional) > position else None
+
+
+def _binds_import_module(node) -> bool:
+    """Whether `from importlib import import_module` is in the scopes around a node: the
+    module's statements and those of the functions enclosing it."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "module" or (parent.type == "block" and parent.parent is not None
+                                       and parent.parent.type == "function_definition"):
+            if _imports_import_module(parent):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _imports_import_module(block) -> bool:
+    for statement in block.named_children:
+        if statement.type == "import_from_statement":
+            source = statement.child_by_field_name("module_name")
+            if source is not None and source.text == b"importlib" and any(
+                    name.text == b"import_module" for name in statement.children_by_field_name("name")):
+                return True
+        elif statement.type in _COMPOUND and _imports_import_module(statement):
+            return True
+    return False
 
 
 def _guards(node) -> tuple[bool, bool]:
@@ -201,6 +287,8 @@ def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str]
     base = _base(imp, module)
     if base is None:
         return [], []
+    if imp.kind in _ANCHORS.values():
+        return _dynamic_targets(base, imp, world), []
     edges: list[str] = []
     bindings: list[Binding] = []
     base_module = _longest_module(base, world) if base else None
@@ -225,10 +313,20 @@ def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str]
     return edges, bindings
 
 
+def _dynamic_targets(name: str, imp: Import, world: World) -> list[str]:
+    found = _longest_module(name, world) if name else None
+    if found is not None:
+        return [found]
+    return [] if imp.level else [external_id(name.split(".")[0])]
+
+
 def _base(imp: Import, module: Module) -> str | None:
     if not imp.level:
         return imp.module
-    package = module.id if module.kind == "package" else module.id.rpartition(".")[0]
+    # importlib counts a relative name from its package argument: __package__ is what
+    # `from .` counts from, __name__ the module itself
+    relative_to_self = module.kind == "package" or imp.kind == "dynamic-name"
+    package = module.id if relative_to_self else module.id.rpartition(".")[0]
     parts = package.split(".") if package else []
     up = imp.level - 1
     if up > len(parts):

@@ -1,5 +1,6 @@
-"""Rust: crates from Cargo.toml, modules from file paths (lib.rs, a.rs, a/mod.rs), `use`
-paths through crate/self/super, impl blocks naming methods after their type, #[test]."""
+"""Rust: crates from Cargo.toml, modules from file paths (lib.rs, a.rs, a/mod.rs) or from
+`#[path]` mods, `use` paths through crate/self/super, impl blocks naming methods after
+their type, #[test]."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ and_then or_else filter fold next lock borrow borrow_mut send recv spawn
 """.split())
 
 _GENERICS = re.compile(r"<.*>", re.DOTALL)
+_ATTRIBUTES_OR_COMMENTS = frozenset({"attribute_item", "line_comment", "block_comment"})
 SEPARATOR = "::"
+_ROOT_FOLDERS = frozenset({"tests", "benches", "examples", "src/bin"})
 
 
 class RustRules(Rules):
@@ -59,8 +62,9 @@ class RustRules(Rules):
     def imports(self, node, caps):
         line = node.start_point[0] + 1
         if node.type == "mod_item":
-            name = node.child_by_field_name("name")
-            return [Import(line, self.text(name), (), None, 0, "mod", False, False)]
+            # named from the file's top through the inline mods around it: "inline::name"
+            name = "::".join([*_inline_mods(node), self.text(node.child_by_field_name("name"))])
+            return [Import(line, name, (), None, 0, "mod", False, False, self._path_attribute(node))]
         argument = node.child_by_field_name("argument")
         out: list[Import] = []
         if argument is not None:
@@ -75,6 +79,20 @@ class RustRules(Rules):
         if inline or deferred:
             out = [i._replace(level=inline, deferred=deferred) for i in out]
         return out
+
+    def _path_attribute(self, item) -> str:
+        """The file of `#[path = "..."]` among an item's attributes, as written, else ""."""
+        sibling = item.prev_named_sibling
+        while sibling is not None and sibling.type in _ATTRIBUTES_OR_COMMENTS:
+            attribute = sibling.named_children[0] if sibling.type == "attribute_item" else None
+            if attribute is not None and attribute.named_children[0].text == b"path":
+                value = attribute.child_by_field_name("value")
+                parts = value.named_children if value is not None else []
+                # a path with escapes is left alone rather than unescaped
+                if len(parts) == 1 and parts[0].type == "string_content":
+                    return self.text(parts[0])
+            sibling = sibling.prev_named_sibling
+        return ""
 
     def _flatten(self, node, prefix: str, line: int, out: list[Import]) -> None:
         def join(rest: str) -> str:
@@ -104,6 +122,17 @@ class RustRules(Rules):
             out.append(Import(line, prefix, (), None, 0, "use", False, False))
         else:  # identifier, scoped_identifier, crate, super
             out.append(Import(line, join(self.text(node)), (), None, 0, "use", False, False))
+
+
+def _inline_mods(node) -> list[str]:
+    """Names of the inline `mod x { ... }` blocks around a node, outermost first."""
+    names = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "mod_item":
+            names.append(parent.child_by_field_name("name").text.decode("utf-8", "replace"))
+        parent = parent.parent
+    return names[::-1]
 
 
 def rules(language: str) -> Rules:
@@ -140,10 +169,12 @@ def crate_names(manifests: dict[str, str]) -> dict[str, str]:
 def place(paths: list[str], context: PlaceContext) -> Placement:
     """Module paths from file paths: <crate>/src/lib.rs is the crate, src/a.rs and
     src/a/mod.rs are crate::a; tests/, benches/, examples/ and src/bin/ files are roots of
-    their own small crates, named under the crate's."""
+    their own small crates, named under the crate's. A file a `#[path]` mod names is that
+    mod, wherever it sits, and so are the files it declares in turn."""
     placement = Placement()
     crates = crate_names(context.manifests)
     ids: dict[str, str] = {}
+    mod_rs: set[str] = set()  # files whose `mod x;` files sit beside them, not below
     for path in paths:
         folder, crate = _crate_of(path, crates)
         rel = path[len(folder) + 1:] if folder else path
@@ -153,14 +184,19 @@ def place(paths: list[str], context: PlaceContext) -> Placement:
             parts = parts[1:]
             if parts and parts[0] == "bin":
                 parts = ["bin", *parts[1:]]
+        if posixpath.basename(rel) == "mod" or _is_crate_root(rel):
+            mod_rs.add(path)
         if parts and parts[-1] == "mod":
             parts = parts[:-1]
         if parts in (["lib"], ["main"]):
             parts = []
         ids[path] = "::".join([crate, *parts])
-    # src/main.rs beside src/lib.rs: a binary crate of its own
+    declared = _declared_ids(ids, mod_rs, context.imports)
+    ids.update(declared)
+    # src/main.rs beside src/lib.rs: a binary crate of its own. A declared file keeps the
+    # id its declaration gives it; a file that only looks like that module yields.
     seen: dict[str, str] = {}
-    for path in sorted(ids):
+    for path in sorted(ids, key=lambda p: (p not in declared, p)):
         module_id = ids[path]
         if module_id in seen:
             ids[path] = f"{module_id}::{posixpath.splitext(posixpath.basename(path))[0]}"
@@ -178,6 +214,82 @@ def place(paths: list[str], context: PlaceContext) -> Placement:
     return placement
 
 
+def _is_crate_root(rel: str) -> bool:
+    """A crate's own root file (rel from the crate folder, without .rs): a mod-rs file."""
+    folder = posixpath.dirname(rel)
+    return (rel in ("src/lib", "src/main", "build") or folder in _ROOT_FOLDERS
+            or (rel.endswith("/main") and posixpath.dirname(folder) == "src/bin"))
+
+
+def _declared_ids(ids: dict[str, str], mod_rs: set[str],
+                  imports: dict[str, tuple[Import, ...]]) -> dict[str, str]:
+    """Module ids of the files `#[path]` mods name, and of the files those declare with
+    plain `mod x;` in turn, from their declaring file's id. rustc reads a `#[path]` file
+    as a mod.rs: the files its own `mod x;` name sit beside it."""
+    pathed = [(path, imp) for path in ids for imp in imports.get(path, ())
+              if imp.kind == "mod" and imp.path]
+    if not pathed:
+        return {}
+    declared: dict[str, tuple[str, str]] = {}  # file -> (declaring file, mod name there)
+    for _ in range(2):  # a #[path] file being a mod.rs moves the #[path]s of its inline mods
+        owners = mod_rs | declared.keys()
+        declared = {}
+        for path, imp in pathed:
+            target = _attribute_file(path, imp, path in owners)
+            if target in ids and target != path:
+                declared.setdefault(target, (path, imp.module))
+    owners = mod_rs | declared.keys()
+    pending = list(declared)
+    while pending:
+        path = pending.pop()
+        for imp in imports.get(path, ()):
+            if imp.kind == "mod" and not imp.path:
+                child = _mod_file(path, imp, path in owners, ids)
+                if child is not None and child not in declared:
+                    declared[child] = (path, imp.module)
+                    pending.append(child)
+    return {path: _id_through(path, declared, ids) for path in declared}
+
+
+def _attribute_file(path: str, imp: Import, mod_rs: bool) -> str:
+    """The file `#[path]` names, per the Rust reference: relative to the declaring file's
+    folder; inside inline mods, to their folders under it (under a folder named after the
+    declaring file, unless it is a mod-rs file)."""
+    *inline, _ = imp.module.split("::")
+    folder = posixpath.dirname(path)
+    if inline:
+        folder = posixpath.join(folder, *([] if mod_rs else [_stem(path)]), *inline)
+    return posixpath.normpath(posixpath.join(folder, imp.path))
+
+
+def _mod_file(path: str, imp: Import, mod_rs: bool, ids: dict[str, str]) -> str | None:
+    """The file a plain `mod name;` declares: name.rs or name/mod.rs in the declaring
+    file's folder (mod-rs) or in the folder named after it."""
+    *inline, name = imp.module.split("::")
+    folder = posixpath.dirname(path) if mod_rs else posixpath.join(posixpath.dirname(path), _stem(path))
+    folder = posixpath.join(folder, *inline)
+    for candidate in (posixpath.join(folder, f"{name}.rs"), posixpath.join(folder, name, "mod.rs")):
+        if candidate in ids:
+            return candidate
+    return None
+
+
+def _id_through(path: str, declared: dict[str, tuple[str, str]], ids: dict[str, str]) -> str:
+    """A declared file's id: the first undeclared file up its declarations, then the mod
+    names down to it (a declaration cycle stops where it closes)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    while path in declared and path not in seen:
+        seen.add(path)
+        path, name = declared[path]
+        names.append(name)
+    return "::".join([ids[path], *reversed(names)])
+
+
+def _stem(path: str) -> str:
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
 def _crate_of(path: str, crates: dict[str, str]) -> tuple[str, str]:
     probe = posixpath.dirname(path)
     while True:
@@ -191,7 +303,7 @@ def _crate_of(path: str, crates: dict[str, str]) -> tuple[str, str]:
 def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str], list[Binding]]:
     segments = [s for s in imp.module.split("::") if s]
     if imp.kind == "mod":
-        child = f"{module.id}::{imp.module}"
+        child = f"{module.id}::{imp.module}"  # imp.module: "name", or "inline::name"
         return ([], [Binding(imp.module, child, None)]) if world.is_module(child) else ([], [])
     if not segments:
         return [], []

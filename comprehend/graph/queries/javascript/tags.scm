@@ -51,3 +51,23 @@
 
 (new_expression
   constructor: [(identifier) (member_expression)] @call)
+
+; CommonJS: every top-level assignment to a property, one match each (a predicate here
+; costs more than javascript.py's test): `exports.x = ...` and `module.exports.x = ...`
+; define x, `module.exports = function f() {}` defines f; `exports` says what they expose.
+(program
+  (expression_statement
+    (assignment_expression
+      left: (member_expression)
+      right: (_) @value) @definition.export @exports))
+
+; the properties of `module.exports = { x: ... }` (shorthand methods are method_definitions)
+(program
+  (expression_statement
+    (assignment_expression
+      left: (member_expression) @_module_exports
+      right: (object
+        (pair
+          key: (property_identifier) @name
+          value: (_) @value) @definition.export)))
+  (#eq? @_module_exports "module.exports"))
