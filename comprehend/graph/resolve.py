@@ -218,7 +218,7 @@ def _add_references(out: Resolved, resolver: _Resolver, file: _File) -> None:
             if fixture is not None:
                 _edge(out, source, fixture, "calls", RESOLVED, ref.line)
             continue
-        found = resolver.resolve(file, ref.scope, ref.chain)
+        found = resolver.resolve(file, ref.scope, ref.chain, call=ref.kind == "call")
         if found is None:
             continue
         target, confidence = found
@@ -260,7 +260,7 @@ class _Resolver:
         self._bound: dict[tuple[str, str], str | None] = {}
         self._bases: dict[str, list[tuple[str, str]]] = {}
         self._busy: set = set()
-        self.by_name: dict[tuple[str, str], list[str]] = {}
+        self.by_name: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._rules: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {}
 
     def rules(self, language: str) -> tuple[frozenset[str], frozenset[str], bool]:
@@ -285,7 +285,6 @@ class _Resolver:
         for name, local in file.facts.exports:
             if name == "*":  # `module.exports = local`: also the default, as for ES imports
                 self.module_objects[file.module.id] = local
-                self.default_exports[file.module.id] = file.module.ns + local
             else:
                 self.exported_as[file.module.id].setdefault(name, local)
         if file.facts.default_export:
@@ -299,12 +298,24 @@ class _Resolver:
                         self.raw_bases[owner].append((file, scope, chain))
 
     def index_names(self) -> None:
-        names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        """The names a guess may pick, by where they are defined: members of a class for
+        `x.name()`, top-level functions and classes for a bare `name()`, either for a name
+        a test passes along (a loose token in a Rust macro may be a method). A definition
+        in a function body is visible only there, so no other code reaches it by name."""
+        container = {dst: src for src, dst, kind in self.out.edges if kind == "contains"}
+        members: dict[tuple[str, str], list[str]] = defaultdict(list)
+        free: dict[tuple[str, str], list[str]] = defaultdict(list)
         for node_id, node in self.out.nodes.items():
-            if node["kind"] in ("function", "class") and not node["test_case"]:
-                name = _last_name(node_id)
-                names[(family(node["language"]), name)].append(node_id)
-        self.by_name = names
+            if node["kind"] not in ("function", "class") or node["test_case"]:
+                continue
+            owner = self.kind(container.get(node_id, ""))
+            index = members if owner == "class" else free if owner in ("module", "package") else None
+            if index is not None:
+                index[(family(node["language"]), _last_name(node_id))].append(node_id)
+        either: dict[tuple[str, str], list[str]] = defaultdict(list, members)
+        for key, found in free.items():
+            either[key] = either[key] + found
+        self.by_name = {"member": members, "free": free, "either": either}
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -367,8 +378,12 @@ class _Resolver:
                 return f"{node_id}.{name}"
             if module.language == "rust" and self.world.is_module(f"{node_id}::{name}"):
                 return f"{node_id}::{name}"
-            if name == "default" and node_id in self.default_exports:
-                return self.default_exports[node_id]
+            if name == "default":
+                if node_id in self.default_exports:
+                    return self.default_exports[node_id]
+                whole = self.module_object(node_id, depth + 1)
+                if whole is not None:
+                    return whole
             found = self._commonjs_member(node_id, name, depth)
             if found is not None:
                 return found
@@ -497,16 +512,19 @@ class _Resolver:
         return None
 
     def resolve(self, file: _File, scope: int, chain: str, guess: bool = True,
-                depth: int = 0) -> tuple[str, str] | None:
+                depth: int = 0, call: bool = True) -> tuple[str, str] | None:
         parts = chain.split(".")
         head = parts[0]
         language = file.module.language
         self_names = self.rules(language)[0]
         current: str | None = None
         rest = parts[1:]
-        if head == "?":
-            return self.guess(language, parts[-1]) if guess else None
-        if head in self_names or (head and head == self._receiver(file, scope)):
+        if head == "?":  # a member of something the graph cannot name: `make().run()`
+            return self.guess(language, parts[-1], "member") if guess else None
+        if family(language) == "script" and (head == "exports" or (head == "module" and rest[:1] == ["exports"])):
+            current = file.module.id  # CommonJS code using its own exports
+            rest = rest[1:] if head == "module" else rest
+        elif head in self_names or (head and head == self._receiver(file, scope)):
             current = self.enclosing_class(file, scope)
         elif head == "super" and rest:
             owner = self.enclosing_class(file, scope)
@@ -533,12 +551,14 @@ class _Resolver:
             return None
         if not guess:
             return None
-        return self.guess(language, parts[-1])
+        return self.guess(language, parts[-1], "member" if len(parts) > 1 else "free" if call else "either")
 
-    def guess(self, language: str, name: str) -> tuple[str, str] | None:
+    def guess(self, language: str, name: str, where: str) -> tuple[str, str] | None:
+        """The one definition of `name` (where: "member", "free" or "either") a reference
+        could mean, when the graph cannot follow it."""
         if name in self.rules(language)[1]:
             return None
-        found = self.by_name.get((family(language), name))
+        found = self.by_name[where].get((family(language), name))
         if found is not None and len(found) == 1:
             return found[0], NAME_MATCH
         return None

@@ -1,6 +1,7 @@
 """CommonJS modules in the code graph: definitions assigned to `exports.x` and
 `module.exports.x`, `module.exports = { a, b: c }`, `module.exports = local`, `= function
-f() {}`, `= class X {}`, `= require(..)`; each way of reading them (`const { a } =
+f() {}`, `= class X {}`, `= require(..)`, `exports = module.exports = local`; a module
+calling its own exports; each way of reading them (`const { a } =
 require(..)`, `const m = require(..); m.a()`, `require(..).a`); and tsconfig `extends`."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from graphkit import built_graph, edges, edges_with, nodes
 
 MATH, SHAPES, GREET = "lib/math.js", "lib/shapes.js", "lib/greet.js"
 COUNTER, ROUTER, ALL, INDEX = "lib/counter.js", "lib/router.js", "lib/all.js", "lib/index.js"
+FACTORY, ROOT, SPEC = "lib/factory.js", "index.js", "test/factory.test.js"
 APP, MAIN = "app.js", "src/main.ts"
 
 FILES = {
@@ -21,6 +23,21 @@ FILES = {
         exports.VERSION = '1.0';
         exports.minus = subtract;
         module.exports.square = function (x) { return add(x, x); };
+        exports.cube = function (x) { return exports.multiply(x, module.exports.square(x)); };
+    """,
+    # express's lib/express.js: the module is a factory function
+    FACTORY: """
+        exports = module.exports = createApp;
+        function createApp() { return 1; }
+    """,
+    # the package's entry at the top, which its tests require as '../'
+    ROOT: "module.exports = require('./lib/factory');\n",
+    SPEC: """
+        const factory = require('../');
+
+        describe('factory', () => {
+          it('builds', () => { factory(); });
+        });
     """,
     SHAPES: """
         function area(side) { return side * side; }
@@ -65,6 +82,7 @@ FILES = {
         const Router = require('./lib/router');
         const all = require('./lib/all');
         const lib = require('./lib');
+        const factory = require('./lib/factory');
 
         function destructured() { return multiply(1, 2) + div(4, 2); }
         function namespaced() { return math.minus(3, 1) + math.VERSION; }
@@ -76,6 +94,7 @@ FILES = {
         function requiredClass() { return new Counter(); }
         function requiredLocal() { return Router.create(); }
         function reexported() { return all.divide(1, 1) + lib.shapes.area(1) + lib.times(2, 3); }
+        function chained() { return factory(); }
     """,
     MAIN: """
         import greet from '../lib/greet';
@@ -94,9 +113,10 @@ def graph(tmp_path_factory):
 
 def test_exported_definitions_are_symbols_of_their_module(graph) -> None:
     app = ("destructured", "namespaced", "property", "inline", "objectMembers", "objectAlias",
-           "requiredFunction", "requiredClass", "requiredLocal", "reexported")
+           "requiredFunction", "requiredClass", "requiredLocal", "reexported", "chained")
     assert nodes(graph, "function") == {
         f"{MATH}:add", f"{MATH}:subtract", f"{MATH}:multiply", f"{MATH}:divide", f"{MATH}:square",
+        f"{MATH}:cube", f"{FACTORY}:createApp", f"{SPEC}:factory.builds",
         f"{SHAPES}:area", f"{SHAPES}:perim", f"{SHAPES}:describe", f"{SHAPES}:unit",
         f"{GREET}:greet", f"{GREET}:format", f"{COUNTER}:Counter.increment",
         f"{ROUTER}:Router.create", f"{MAIN}:main", *(f"{APP}:{name}" for name in app),
@@ -107,10 +127,14 @@ def test_exported_definitions_are_symbols_of_their_module(graph) -> None:
     assert nodes(graph, "external") == set()
 
 
+def test_a_test_requiring_the_package_top_tests_its_entry(graph) -> None:
+    assert edges(graph, "tests") == {(f"{SPEC}:factory.builds", f"{FACTORY}:createApp")}
+
+
 def test_requires_are_imports(graph) -> None:
     assert edges(graph, "imports") == {
         (APP, MATH), (APP, SHAPES), (APP, GREET), (APP, COUNTER), (APP, ROUTER), (APP, ALL),
-        (APP, INDEX), (ALL, MATH), (INDEX, SHAPES), (INDEX, MATH),
+        (APP, INDEX), (APP, FACTORY), (ALL, MATH), (ROOT, FACTORY), (SPEC, ROOT), (INDEX, SHAPES), (INDEX, MATH),
         (MAIN, GREET), (MAIN, COUNTER), (MAIN, SHAPES),
     }
 
@@ -120,6 +144,9 @@ def test_each_form_resolves_to_the_exported_definition(graph) -> None:
         # inside the modules
         (f"{MATH}:subtract", f"{MATH}:add", "resolved"),
         (f"{MATH}:square", f"{MATH}:add", "resolved"),
+        # exports.multiply() and module.exports.square() inside the module itself
+        (f"{MATH}:cube", f"{MATH}:multiply", "resolved"),
+        (f"{MATH}:cube", f"{MATH}:square", "resolved"),
         (f"{SHAPES}:describe", f"{SHAPES}:area", "resolved"),
         (f"{SHAPES}:unit", f"{SHAPES}:perim", "resolved"),
         (f"{GREET}:greet", f"{GREET}:format", "resolved"),
@@ -146,6 +173,9 @@ def test_each_form_resolves_to_the_exported_definition(graph) -> None:
         (f"{APP}:reexported", f"{MATH}:divide", "resolved"),
         (f"{APP}:reexported", f"{SHAPES}:area", "resolved"),
         (f"{APP}:reexported", f"{MATH}:multiply", "resolved"),
+        # exports = module.exports = createApp
+        (f"{APP}:chained", f"{FACTORY}:createApp", "resolved"),
+        (f"{SPEC}:factory.builds", f"{FACTORY}:createApp", "resolved"),
         # ES imports of CommonJS modules: module.exports = function/class is the default
         (f"{MAIN}:main", f"{GREET}:greet", "resolved"),
         (f"{MAIN}:main", f"{COUNTER}:Counter", "resolved"),

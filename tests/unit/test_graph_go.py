@@ -111,6 +111,10 @@ def test_calls(graph) -> None:
         (f"{CART}.Cart.Total", f"{PRICING}.Total", "resolved"),
         (f"{PRICING}.Total", f"{PRICING}.Round", "resolved"),
         (f"{CART}.TestSave", f"{CART}.New", "resolved"),
+        # c.Total() and c.Save() on an untyped c: only Cart has members of those names
+        # (the package functions Total and Save are not members)
+        (f"{CART}.Save", f"{CART}.Cart.Total", "name-match"),
+        (f"{CART}.TestSave", f"{CART}.Cart.Save", "name-match"),
     }
-    assert edges(graph, "tests") == {(f"{CART}.TestSave", f"{CART}.New")}
+    assert edges(graph, "tests") == {(f"{CART}.TestSave", f"{CART}.New"), (f"{CART}.TestSave", f"{CART}.Cart.Save")}
     assert graph.tests_of([f"{CART}.Cart"]) == {f"{CART}.TestSave"}

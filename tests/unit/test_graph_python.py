@@ -155,6 +155,8 @@ def test_calls_resolve_through_aliases_re_exports_and_scopes(graph) -> None:
         # the method `save` calls the module function `save`, not itself
         ("shop.cart.Cart.save", "shop.cart.save", "resolved"),
         ("shop.cart.save", "shop.pricing.round_price", "resolved"),
+        # cart.total() on an untyped cart: of the two `total`s only Cart's is a member
+        ("shop.cart.save", "shop.cart.Cart.total", "name-match"),
         ("shop.pricing.total", "shop.pricing.round_price", "resolved"),
         ("shop.orders.Order.save", "shop.cart.Cart.save", "resolved"),
         # Cart re-exported by shop/__init__.py; .with_item on an unknown receiver is a unique name
@@ -162,10 +164,12 @@ def test_calls_resolve_through_aliases_re_exports_and_scopes(graph) -> None:
         ("ns.plugins.extra.make", "shop.cart.Cart.with_item", "name-match"),
         ("test_cart.test_total", "shop.cart.Cart", "resolved"),
         ("test_cart.test_total", "shop.cart.Cart.with_item", "name-match"),
+        ("test_cart.test_total", "shop.cart.Cart.total", "name-match"),
         ("test_cart.test_save", "shop.cart.save", "resolved"),
         ("test_cart.test_save", "shop.cart.Cart", "resolved"),
         # pytest calls the fixture a test names; the fixture builds an Order
         ("test_cart.test_with_fixture", "conftest.cart", "resolved"),
+        ("test_cart.test_with_fixture", "shop.cart.Cart.total", "name-match"),
         ("conftest.cart", "shop.orders.Order", "resolved"),
     }
     assert edges(graph, "inherits") == {("shop.orders.Order", "shop.cart.Cart")}
@@ -174,7 +178,9 @@ def test_calls_resolve_through_aliases_re_exports_and_scopes(graph) -> None:
 def test_tests_edges_and_test_selection(graph) -> None:
     assert edges(graph, "tests") == {
         ("test_cart.test_total", "shop.cart.Cart"), ("test_cart.test_total", "shop.cart.Cart.with_item"),
+        ("test_cart.test_total", "shop.cart.Cart.total"),
         ("test_cart.test_save", "shop.cart.save"), ("test_cart.test_save", "shop.cart.Cart"),
+        ("test_cart.test_with_fixture", "shop.cart.Cart.total"),
     }
     every_test = {"test_cart.test_total", "test_cart.test_save", "test_cart.test_with_fixture"}
     assert graph.tests_of(["shop.pricing.round_price"]) == every_test
@@ -196,7 +202,7 @@ def test_questions(graph) -> None:
     assert graph.symbols_at("src/shop/cart.py", 19) == ["shop.cart.Cart.total", "shop.cart.Cart"]
     assert graph.symbols_at("src/shop/cart.py", 1) == []
     assert graph.callers("shop.pricing.round_price") == ["shop.cart.save", "shop.pricing.total"]
-    assert graph.callees("shop.cart.save") == ["shop.pricing.round_price"]
+    assert graph.callees("shop.cart.save") == ["shop.cart.Cart.total", "shop.pricing.round_price"]
     assert graph.import_cycles() == [["shop.cart", "shop.pricing"]]
     assert graph.impact(["shop.pricing.round_price"]) == {
         "shop.pricing.total", "shop.cart.save", "shop.cart.Cart.total", "shop.cart.Cart.save",

@@ -179,6 +179,8 @@ class ScriptRules(Rules):
                 return [pair for part in right.named_children if part.type == "pair"
                         for pair in self._exported_pair(part.child_by_field_name("key"),
                                                          part.child_by_field_name("value"))]
+            if right.type == "call_expression" and _is_require(right):  # = require("./other")
+                return [("*", _unnamed(right))]
             local = _definition_name(right, _FUNCTIONS | _CLASSES)
             return [("*", self.text(local))] if local is not None else []
         if not _is_exports_object(left.child_by_field_name("object")):
@@ -210,7 +212,8 @@ class ScriptRules(Rules):
         if parent.type == "variable_declarator":
             return self._declared_names(parent.child_by_field_name("name"), attr)
         if parent.type == "assignment_expression" and _is_module_exports(parent.child_by_field_name("left")):
-            return () if attr else (("*", None),)
+            # its members, and the module object itself under the name `exports` gives it
+            return () if attr else (("*", None), ("*", _unnamed(call)))
         key = _exported_key(parent)
         if key is not None:
             return ((attr, self.text(key)),) if attr else (("*", self.text(key)),)
@@ -458,6 +461,8 @@ def _first_module(bases: list[str], world: World) -> Module | None:
 
 
 def _module_for(base: str, world: World) -> Module | None:
+    if base in (".", ""):  # require('../') from a folder at the top: the repository's index
+        return _first_module([f"index{e}" for e in _SCRIPT_EXTENSIONS], world)
     candidates = [base]
     stem, ext = posixpath.splitext(base)
     if ext in (".js", ".jsx", ".mjs", ".cjs"):  # TS sources import their compiled names

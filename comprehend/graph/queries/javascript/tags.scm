@@ -61,6 +61,15 @@
       left: (member_expression)
       right: (_) @value) @definition.export @exports))
 
+; the same, rebinding the exports name too: `exports = module.exports = createApp`
+(program
+  (expression_statement
+    (assignment_expression
+      left: (identifier)
+      right: (assignment_expression
+        left: (member_expression)
+        right: (_) @value) @definition.export @exports)))
+
 ; the properties of `module.exports = { x: ... }` (shorthand methods are method_definitions)
 (program
   (expression_statement
