@@ -520,7 +520,7 @@ class _Resolver:
         current: str | None = None
         rest = parts[1:]
         if head == "?":  # a member of something the graph cannot name: `make().run()`
-            return self.guess(language, parts[-1], "member") if guess else None
+            return self.guess(language, parts[-1], "member", self._in_test(file, scope)) if guess else None
         if family(language) == "script" and (head == "exports" or (head == "module" and rest[:1] == ["exports"])):
             current = file.module.id  # CommonJS code using its own exports
             rest = rest[1:] if head == "module" else rest
@@ -551,17 +551,25 @@ class _Resolver:
             return None
         if not guess:
             return None
-        return self.guess(language, parts[-1], "member" if len(parts) > 1 else "free" if call else "either")
+        where = "member" if len(parts) > 1 else "free" if call else "either"
+        return self.guess(language, parts[-1], where, self._in_test(file, scope))
 
-    def guess(self, language: str, name: str, where: str) -> tuple[str, str] | None:
+    def guess(self, language: str, name: str, where: str, from_test: bool) -> tuple[str, str] | None:
         """The one definition of `name` (where: "member", "free" or "either") a reference
-        could mean, when the graph cannot follow it."""
+        could mean, when the graph cannot follow it. Code outside tests never calls into
+        them, so for it test code's definitions do not count."""
         if name in self.rules(language)[1]:
             return None
         found = self.by_name[where].get((family(language), name))
+        if found is not None and not from_test:
+            found = [node_id for node_id in found if not self.out.nodes[node_id]["is_test"]]
         if found is not None and len(found) == 1:
             return found[0], NAME_MATCH
         return None
+
+    @staticmethod
+    def _in_test(file: _File, scope: int) -> bool:
+        return file.tests[scope] if scope >= 0 else file.is_test
 
     def fixture(self, file: _File, name: str) -> str | None:
         """The pytest fixture a test parameter names: a function of that name in the test's
