@@ -17,13 +17,17 @@ from comprehend.config import GraphConfig
 from comprehend.graph.languages import language_for
 from comprehend.history.git import BlobReader, Repository, list_files, read_blobs, worktree_paths
 
-# Files that place source files (module paths, crate names, path aliases) without being parsed.
-MANIFESTS = ("go.mod", "Cargo.toml", "tsconfig.json", "jsconfig.json")
+# Files that place source files (module paths, crate names, path aliases, package names)
+# without being parsed.
+MANIFESTS = ("go.mod", "Cargo.toml", "tsconfig.json", "jsconfig.json", "package.json")
 # Configs a tsconfig.json may extend (tsconfig.base.json, tsconfig.app.json): read too.
 _EXTENDED_CONFIGS = ("tsconfig", "jsconfig")
 
 
-def is_manifest(name: str) -> bool:
+def is_manifest(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    if name == "package.json" and "node_modules" in path.split("/"):
+        return False  # installed dependencies (when committed): many, and not the repository's own
     return name in MANIFESTS or (name.startswith(_EXTENDED_CONFIGS) and name.endswith(".json"))
 
 
@@ -45,7 +49,7 @@ class Blobs(Protocol):
 @dataclass(frozen=True)
 class FileSet:
     files: tuple[SourceFile, ...]
-    manifests: dict[str, str]  # go.mod / Cargo.toml path -> text
+    manifests: dict[str, str]  # go.mod / Cargo.toml / tsconfig / package.json path -> text
     # Contents by blob sha. Each process that reads opens its own (a forked worker cannot
     # share its parent's git process), and reads through it a batch at a time.
     open_blobs: Callable[[], AbstractContextManager[Blobs]]
@@ -101,7 +105,7 @@ def files_at(repo: Repository, rev: str, config: GraphConfig) -> FileSet:
         language, skipped = _classify(tracked.path, tracked.mode, tracked.size, config)
         files.append(SourceFile(tracked.path, tracked.blob if tracked.mode != "160000" else "",
                                 language, tracked.size, skipped))
-        if is_manifest(tracked.path.rsplit("/", 1)[-1]) and tracked.mode.startswith("100"):
+        if is_manifest(tracked.path) and tracked.mode.startswith("100"):
             manifest_blobs[tracked.path] = tracked.blob
     texts = read_blobs(repo, sorted(set(manifest_blobs.values())))
     manifests = {path: texts.get(blob, b"").decode("utf-8", "replace")
@@ -128,16 +132,15 @@ def files_in_worktree(repo: Repository, config: GraphConfig) -> FileSet:
         else:
             mode = "100644"
         language, skipped = _classify(path, mode, stat.st_size, config)
-        name = path.rsplit("/", 1)[-1]
         blob = ""
-        if mode == "100644" and ((language and not skipped) or is_manifest(name)):
+        if mode == "100644" and ((language and not skipped) or is_manifest(path)):
             try:
                 data = full.read_bytes()
             except OSError:
                 continue
             blob = blob_sha(data)
             contents[blob] = data
-            if is_manifest(name):
+            if is_manifest(path):
                 manifests[path] = data.decode("utf-8", "replace")
         files.append(SourceFile(path, blob, language, stat.st_size, skipped))
     return FileSet(tuple(files), manifests, lambda: contextlib.nullcontext(_InMemory(contents)))

@@ -21,6 +21,16 @@ class Module:
     parent: str | None  # id of the package that contains it
 
 
+@dataclass(frozen=True)
+class NamedPackage:
+    """JS/TS: a package.json in the repository, which imports of its `name` reach."""
+
+    folder: str
+    entries: tuple[str, ...]  # repository paths its types / module / main name, in that order
+    # (compiled folder, source folder) pairs from its tsconfigs' outDir / rootDir
+    sources: tuple[tuple[str, str], ...]
+
+
 @dataclass
 class Placement:
     modules: dict[str, Module] = field(default_factory=dict)  # file path -> its module
@@ -28,6 +38,7 @@ class Placement:
     package_names: dict[str, str] = field(default_factory=dict)  # Go: import path -> `package x`
     # JS/TS: tsconfig/jsconfig folder -> (baseUrl folder, ((pattern, targets), ...))
     import_maps: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = field(default_factory=dict)
+    named_packages: dict[str, NamedPackage] = field(default_factory=dict)  # JS/TS: name -> package
 
 
 @dataclass(frozen=True)
@@ -65,9 +76,11 @@ class World:
         # Go: import path -> the name its files declare (`package x`)
         self.package_names: dict[str, str] = {}
         self.import_maps: dict[str, tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+        self.named_packages: dict[str, NamedPackage] = {}
         for placement in placements:
             self.package_names.update(placement.package_names)
             self.import_maps.update(placement.import_maps)
+            self.named_packages.update(placement.named_packages)
             for module in placement.packages.values():
                 self.by_id.setdefault(module.id, module)
             for module in placement.modules.values():

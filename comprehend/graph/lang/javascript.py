@@ -1,6 +1,7 @@
 """JavaScript, TypeScript and TSX: ES imports, re-exports, require(), default exports,
 CommonJS exports (exports.x, module.exports), jest/mocha/vitest test cases; relative paths
-resolved with extensions and index files, aliases through tsconfig (and what it extends)."""
+resolved with extensions and index files, aliases through tsconfig (and what it extends),
+package names through the repository's own package.json files (workspaces, monorepos)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import re
 
 from comprehend.graph.facts import Import
 from comprehend.graph.lang import Rules, normalize_chain
-from comprehend.graph.layout import Binding, Module, PlaceContext, Placement, World, external_id
+from comprehend.graph.layout import (
+    Binding,
+    Module,
+    NamedPackage,
+    PlaceContext,
+    Placement,
+    World,
+    external_id,
+)
 
 _FUNCTIONS = frozenset({"arrow_function", "function_expression", "generator_function", "function"})
 _CLASSES = frozenset({"class"})  # a class expression: `exports.A = class A {}`
@@ -21,6 +30,7 @@ _BODIES = frozenset({"function_declaration", "function_expression", "arrow_funct
 _OPTIONAL = re.compile(r"\?\.")
 _COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_DECLARATION = re.compile(r"\.d\.[cm]?ts$")
 
 # Methods of the built-in objects an unknown receiver most often is (arrays, strings,
 # promises, maps, assertion chains): never guessed by name.
@@ -343,9 +353,10 @@ def is_test_function(qualname: str, marked: bool) -> bool:
 def place(paths: list[str], context: PlaceContext) -> Placement:
     """Each file is a module named by its path; there are no packages. tsconfig.json and
     jsconfig.json (with the configs they extend) give `baseUrl` and `paths` aliases
-    (`@/lib/a` -> src/lib/a)."""
+    (`@/lib/a` -> src/lib/a); package.json files name the repository's own packages."""
     placement = Placement()
     placement.import_maps.update(import_maps(context.manifests))
+    placement.named_packages.update(named_packages(context.manifests))
     for path in paths:
         placement.modules[path] = Module(id=path, path=path, language=context.language, kind="module",
                                          ns=path + ":", sep=SEPARATOR, parent=None)
@@ -370,11 +381,46 @@ def import_maps(manifests: dict[str, str]) -> dict[str, tuple[str, tuple[tuple[s
     return maps
 
 
+def named_packages(manifests: dict[str, str]) -> dict[str, NamedPackage]:
+    """Each package.json's `name` -> its package. Node reaches these through node_modules
+    links a workspace install makes (never committed), so the repository's own files stand
+    in for them. When two share a name, the one nearest the top wins. `exports` is not
+    read: its conditions depend on the importer (import/require/types) and its patterns are
+    rarely needed to find a package's source; types / module / main and index files are."""
+    found: dict[str, NamedPackage] = {}
+    for path in sorted(manifests, key=lambda p: (p.count("/"), p)):
+        if posixpath.basename(path) != "package.json":
+            continue
+        data = _read_config(manifests[path])
+        name = data.get("name") if data is not None else None
+        if not isinstance(name, str) or not name or name in found:
+            continue
+        folder = posixpath.dirname(path)
+        entries = tuple(_repository_path(folder, data[key]) for key in ("types", "typings", "module", "main")
+                        if isinstance(data.get(key), str) and data[key])
+        found[name] = NamedPackage(folder, entries, _source_folders(folder, manifests))
+    return found
+
+
+def _source_folders(folder: str, manifests: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(outDir, rootDir) of the package's own tsconfigs: where its compiled entries (dist/)
+    come from. Without rootDir tsc uses the inputs' common folder, most often src/."""
+    pairs = []
+    for path in sorted(manifests):
+        name = posixpath.basename(path)
+        if posixpath.dirname(path) != folder or not name.startswith(("tsconfig", "jsconfig")):
+            continue
+        options = _compiler_options(path, manifests, frozenset())
+        if "outDir" in options:
+            pairs.append((options["outDir"], options.get("rootDir", _repository_path(folder, "src"))))
+    return tuple(dict.fromkeys(pairs))
+
+
 def _compiler_options(path: str, manifests: dict[str, str], seen: frozenset[str]) -> dict:
-    """baseUrl and paths of one config, over those of the configs it extends (child over
-    parent, TypeScript's rule). Each is relative to the config that sets it, so baseUrl is
-    made repository-relative here and paths keep their config's folder (their base when no
-    baseUrl is set). `seen` cuts cycles of extends."""
+    """baseUrl, paths, outDir and rootDir of one config, over those of the configs it
+    extends (child over parent, TypeScript's rule). Each is relative to the config that sets
+    it, so baseUrl, outDir and rootDir are made repository-relative here and paths keep their
+    config's folder (their base when no baseUrl is set). `seen` cuts cycles of extends."""
     config = _read_config(manifests.get(path))
     if config is None or path in seen:
         return {}
@@ -388,6 +434,9 @@ def _compiler_options(path: str, manifests: dict[str, str], seen: frozenset[str]
         merged["baseUrl"] = _repository_path(folder, own["baseUrl"])
     if isinstance(own.get("paths"), dict):
         merged["paths"], merged["pathsFolder"] = own["paths"], folder
+    for key in ("outDir", "rootDir"):
+        if isinstance(own.get(key), str) and own[key]:
+            merged[key] = _repository_path(folder, own[key])
     return merged
 
 
@@ -476,20 +525,52 @@ def _module_for(base: str, world: World) -> Module | None:
     return None
 
 
-def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str], list[Binding]]:
-    spec = imp.module
-    aliased = None if spec.startswith(".") else _first_module(_aliased(spec, module.path, world), world)
+def _split_package(spec: str) -> tuple[str, str]:
+    """`@org/util/lib/a` -> ("@org/util", "lib/a"); `lodash` -> ("lodash", "")."""
+    parts = spec.split("/")
+    size = 2 if spec.startswith("@") else 1
+    return "/".join(parts[:size]), "/".join(parts[size:])
+
+
+def _named_package_module(spec: str, world: World) -> Module | None:
+    """The module a package of the repository gives for `name` (its entry, else its index
+    file) or `name/sub/path` (that path in its folder)."""
+    name, sub = _split_package(spec)
+    package = world.named_packages.get(name)
+    if package is None:
+        return None
+    if sub:
+        return _first_module(_package_paths(package, posixpath.join(package.folder, sub)), world)
+    found = _first_module([p for entry in package.entries for p in _package_paths(package, entry)], world)
+    return found or _first_module([posixpath.join(package.folder, f"index{e}") for e in _SCRIPT_EXTENSIONS], world)
+
+
+def _package_paths(package: NamedPackage, path: str) -> list[str]:
+    """A path in a package, then the source a compiled path was built from (dist/a.js ->
+    src/a.js, whose .ts `_module_for` finds); a declaration file also as its module's stem."""
+    paths = [path]
+    for built, source in package.sources:
+        if path == built or path.startswith(built + "/"):
+            paths.append(source + path[len(built):])
+    return [q for p in paths for q in ([p, _DECLARATION.sub("", p)] if _DECLARATION.search(p) else [p])]
+
+
+def _target(spec: str, importer: str, world: World) -> str | None:
+    """The node an import specifier names, None for a relative path to no file."""
     if spec.startswith("."):
-        found = resolve_path(spec, module.path, world)
-        if found is None:
-            return [], []
-        target = found.id
-    elif aliased is not None:
-        target = aliased.id
-    else:
-        parts = spec.split("/")
-        package = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-        target = external_id(package.split(":")[-1] if spec.startswith("node:") else package)
+        found = resolve_path(spec, importer, world)
+        return found.id if found is not None else None
+    found = _first_module(_aliased(spec, importer, world), world) or _named_package_module(spec, world)
+    if found is not None:
+        return found.id
+    package, _ = _split_package(spec)
+    return external_id(package.split(":")[-1] if spec.startswith("node:") else package)
+
+
+def resolve_import(imp: Import, module: Module, world: World) -> tuple[list[str], list[Binding]]:
+    target = _target(imp.module, module.path, world)
+    if target is None:
+        return [], []
     bindings: list[Binding] = []
     for name, alias in imp.names:
         if name == "*":
