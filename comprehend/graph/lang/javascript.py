@@ -222,7 +222,8 @@ class ScriptRules(Rules):
         if parent.type == "variable_declarator":
             return self._declared_names(parent.child_by_field_name("name"), attr)
         if parent.type == "assignment_expression" and _is_module_exports(parent.child_by_field_name("left")):
-            # its members, and the module object itself under the name `exports` gives it
+            # its members (a star binding), and the module itself under a hidden name that
+            # `exports` pairs with `*`: what require() of this module returns
             return () if attr else (("*", None), ("*", _unnamed(call)))
         key = _exported_key(parent)
         if key is not None:
