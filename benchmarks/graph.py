@@ -73,7 +73,7 @@ import json, sys, time
 from pathlib import Path
 from comprehend.config import Config
 from comprehend.graph.build import build_graph
-from comprehend.history.git import open_repository
+from comprehend.git import open_repository
 from comprehend.store import open_store
 repo = open_repository(sys.argv[1])
 with open_store(Path(sys.argv[2])) as store:

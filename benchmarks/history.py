@@ -36,14 +36,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from comprehend.config import Config  # noqa: E402
-from comprehend.history.attribution import classify_commits  # noqa: E402
-from comprehend.history.blame import attribute_change, attribute_files  # noqa: E402
-from comprehend.history.git import (  # noqa: E402
+from comprehend.git import (  # noqa: E402
     commit_graph_dir,
     git_env,
     open_repository,
     update_commit_graph,
 )
+from comprehend.history.attribution import classify_commits  # noqa: E402
+from comprehend.history.blame import attribute_change, attribute_files  # noqa: E402
 from comprehend.history.ledger import record_history  # noqa: E402
 from comprehend.store import open_store  # noqa: E402
 

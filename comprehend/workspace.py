@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from comprehend.config import Config, load_config
-from comprehend.history.git import Repository, open_repository
+from comprehend.git import Repository, open_repository
 from comprehend.store import Store, open_store
 
 

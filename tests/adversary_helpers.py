@@ -6,7 +6,7 @@ from gitrepo import GitRepo
 
 from comprehend.adversary.changes import ChangeSpec, Sources, read_change
 from comprehend.adversary.diff import Change
-from comprehend.history.git import open_repository
+from comprehend.git import open_repository
 
 
 def commit_files(repo: GitRepo, files: dict[str, str | None], message: str = "change") -> str:

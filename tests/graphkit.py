@@ -10,8 +10,8 @@ import pytest
 from gitrepo import BASE_ENV, GitRepo
 
 from comprehend.config import load_config
+from comprehend.git import open_repository
 from comprehend.graph.build import CodeGraph, build_graph
-from comprehend.history.git import open_repository
 from comprehend.store import open_store
 
 

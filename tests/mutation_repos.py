@@ -9,7 +9,7 @@ from gitrepo import GitRepo
 
 from comprehend.adversary.changes import read_change, resolve_spec
 from comprehend.adversary.diff import Change
-from comprehend.history.git import Repository, open_repository
+from comprehend.git import Repository, open_repository
 
 PRICE_V1 = '''def total(price, qty):
     return price * qty

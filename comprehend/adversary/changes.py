@@ -8,10 +8,10 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from comprehend import git
 from comprehend.adversary.diff import Change, ChangedFile, Hunk, parse_patch
 from comprehend.errors import UserError
-from comprehend.history import git
-from comprehend.history.git import Repository
+from comprehend.git import Repository
 
 # Files larger than this are not read as text (generated data, lock files, vendored blobs).
 MAX_TEXT_BYTES = 2_000_000

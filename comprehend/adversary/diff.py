@@ -1,5 +1,5 @@
 """A change as the adversary sees it: files, their status, and the exact lines added or
-removed, parsed from `git diff` output (history/git.py runs git)."""
+removed, parsed from `git diff` output (git.py runs git)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class Change:
     files: tuple[ChangedFile, ...]
 
 
-# --- Parsing `git diff` output (history.git.diff_patch: a/ b/ prefixes, zero context) ---
+# --- Parsing `git diff` output (git.diff_patch: a/ b/ prefixes, zero context) ---
 
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
             '"': '"', "\\": "\\"}

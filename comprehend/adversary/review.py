@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from comprehend import __version__
+from comprehend import __version__, git
 from comprehend.adversary import scope as scopes
 from comprehend.adversary.changes import Sources, is_python, read_change, resolve_spec
 from comprehend.adversary.diff import Change
@@ -28,8 +28,7 @@ from comprehend.adversary.risky import find_risky, load_risky_policy
 from comprehend.adversary.rules import apply_severities, severities
 from comprehend.adversary.smells import find_smells
 from comprehend.config import Config
-from comprehend.history import git
-from comprehend.history.git import Repository
+from comprehend.git import Repository
 from comprehend.policy import builtin_dir, policy_file, policy_hash
 
 
@@ -175,7 +174,7 @@ def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Findin
         who=run["who"], base=run["base"], head=run["head"], policy_hash=run["policy_hash"],
         config_hash=run["config_hash"], verdict=outcome,
         summary={k: run[k] for k in summary_keys},
-    ), findings)
+    ), [f.to_json() for f in findings])
 
 
 def _graph_for(repo: Repository, config: Config, store: Any, change: Change, layout: Any,

@@ -7,12 +7,9 @@ from __future__ import annotations
 import ast
 import configparser
 import fnmatch
-import hashlib
 import json
-import math
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,45 +18,25 @@ from comprehend.adversary.changes import Sources
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.rules import rule_finding
-from comprehend.errors import ConfigError
+from comprehend.adversary.secrets import SecretScanner, load_secret_scanner, masked
 from comprehend.policy import PolicyFile, policy_file
-
-
-@dataclass(frozen=True)
-class SecretPattern:
-    id: str
-    description: str
-    regex: re.Pattern[str]
-    group: int
-    entropy: float
 
 
 @dataclass(frozen=True)
 class RiskyPolicy:
     manifests: tuple[tuple[str, str], ...]  # (file name glob, kind)
     ci_paths: tuple[str, ...]
-    secrets: tuple[SecretPattern, ...]
-    placeholders: tuple[str, ...]
+    secrets: SecretScanner
 
 
 def load_risky_policy(repo_root: Path | None) -> tuple[RiskyPolicy, PolicyFile]:
     source = policy_file("adversary", "risky.toml", repo_root)
     data = source.toml()
-    patterns = []
-    for entry in data.get("secret", []):
-        try:
-            regex = re.compile(entry["regex"])
-        except (re.error, KeyError) as exc:
-            raise ConfigError(f"{source.path}: secret pattern {entry.get('id', '?')}: {exc}; "
-                              "fix the regex") from exc
-        patterns.append(SecretPattern(entry["id"], entry.get("description", entry["id"]),
-                                      regex, int(entry.get("group", 0)),
-                                      float(entry.get("entropy", 0.0))))
+    scanner, _ = load_secret_scanner(repo_root)
     policy = RiskyPolicy(
         manifests=tuple((m["name"], m["kind"]) for m in data.get("dependencies", {}).get("manifests", [])),
         ci_paths=tuple(data.get("ci", {}).get("paths", ())),
-        secrets=tuple(patterns),
-        placeholders=tuple(p.lower() for p in data.get("secret_allow", {}).get("placeholders", ())),
+        secrets=scanner,
     )
     return policy, source
 
@@ -265,43 +242,21 @@ def _ci_change(f: ChangedFile) -> Finding:
 
 # --- secret --------------------------------------------------------------------------------
 
-def _entropy(value: str) -> float:
-    counts = Counter(value)
-    return -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
-
-
-def _redact(secret: str) -> str:
-    return secret[:4] + "*" * max(len(secret) - 4, 4)
-
-
 def _secrets(f: ChangedFile, policy: RiskyPolicy) -> list[Finding]:
     findings = []
     for number, text in _added(f):
-        taken: list[tuple[int, int]] = []  # spans already reported: one finding per secret
-        for pattern in policy.secrets:
-            for m in pattern.regex.finditer(text):
-                secret = m.group(pattern.group) or m.group(0)
-                span = m.span(pattern.group)
-                if any(span[0] < end and start < span[1] for start, end in taken):
-                    continue
-                lowered = secret.lower()
-                if any(p in lowered for p in policy.placeholders):
-                    continue
-                if pattern.entropy and _entropy(secret) < pattern.entropy:
-                    continue
-                taken.append(span)
-                digest = hashlib.sha256(secret.encode()).hexdigest()[:16]
-                findings.append(rule_finding(
-                    "secret",
-                    confidence=0.6 if pattern.entropy else 0.9,
-                    file=f.path,
-                    line=number,
-                    title=f"possible {pattern.description} added in {f.path}",
-                    evidence={"pattern": pattern.id, "match": _redact(secret),
-                              "line": text.replace(secret, _redact(secret)).strip()[:200],
-                              "why": "revoke and rotate it if real, then remove it from history; "
-                                     "keep secrets in the CI's secret store"},
-                ).with_fingerprint(f"{pattern.id}:{digest}"))
+        for m in policy.secrets.find(text):
+            findings.append(rule_finding(
+                "secret",
+                confidence=0.6 if m.pattern.entropy else 0.9,
+                file=f.path,
+                line=number,
+                title=f"possible {m.pattern.description} added in {f.path}",
+                evidence={"pattern": m.pattern.id, "match": masked(m.value),
+                          "line": policy.secrets.mask(text).strip()[:200],
+                          "why": "revoke and rotate it if real, then remove it from history; "
+                                 "keep secrets in the CI's secret store"},
+            ).with_fingerprint(f"{m.pattern.id}:{m.digest}"))
     return findings
 
 

@@ -22,9 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from comprehend import git
 from comprehend.errors import UserError
-from comprehend.history import git
-from comprehend.history.git import Repository
+from comprehend.git import Repository
 
 PREFIX = "comprehend-sandbox-"
 PROBE_MODULE = "_comprehend_probe"
@@ -66,7 +66,7 @@ class Sandbox:
         # entries (under its path) are removed with it.
         self.pycache = pycache_root()
         self.pycache.mkdir(exist_ok=True)
-        shutil.copyfile(Path(__file__).with_name("probe.py"), self.probe_dir / f"{PROBE_MODULE}.py")
+        shutil.copyfile(Path(__file__).parent / "mutation" / "probe.py", self.probe_dir / f"{PROBE_MODULE}.py")
         self._processes: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self.closed = False

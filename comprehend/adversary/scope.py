@@ -12,11 +12,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from comprehend import git
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
 from comprehend.config import Config
-from comprehend.history import git
-from comprehend.history.git import Repository
+from comprehend.git import Repository
 
 
 @dataclass(frozen=True)

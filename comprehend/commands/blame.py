@@ -23,8 +23,9 @@ _COLORS = {"ai": "magenta", "bot": "cyan", "human": None, "unknown": "yellow"}
 @click.pass_context
 def command(ctx: click.Context, file: Path, rev: str, as_json: bool) -> None:
     """Show who wrote each line of FILE, human or AI, and the evidence."""
+    from comprehend.git import paths_at, read_blobs, resolve_ref
+    from comprehend.history.attribution import commit_from_row
     from comprehend.history.blame import attribute_lines
-    from comprehend.history.git import paths_at, read_blobs, resolve_ref
     from comprehend.history.summary import SHALLOW_FIX
     from comprehend.store.history import load_commits
 
@@ -50,7 +51,8 @@ def command(ctx: click.Context, file: Path, rev: str, as_json: bool) -> None:
                           for a in lines],
             }, indent=2))
             return
-        commits = load_commits(store, (a.commit for a in lines))
+        commits = {sha: commit_from_row(row)
+                   for sha, row in load_commits(store, (a.commit for a in lines)).items()}
     blob = tracked[path].blob
     text = read_blobs(workspace.repo, [blob]).get(blob, b"").decode("utf-8", "replace").splitlines()
     _print_lines(path, rev, sha, lines, text)

@@ -32,7 +32,7 @@ def open_review(workspace, *, tui: bool) -> bool:
         ReviewApp(workspace).run()
         return True
     from comprehend.history.share import line_share
-    from comprehend.overview import SUMMARY_BLAME_BUDGET, format_summary, load_overview
+    from comprehend.views.overview import SUMMARY_BLAME_BUDGET, format_summary, load_overview
 
     with workspace.open_store() as store:
         overview = load_overview(workspace, store)

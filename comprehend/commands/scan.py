@@ -26,9 +26,9 @@ HISTORY_SUMMARY = "comprehend.history.summary"
 def command(ctx: click.Context, path: Path, as_json: bool, rev: str) -> None:
     """Summarize a repository: files, languages, symbols, edges, AI share."""
     from comprehend.commands._progress import progress_bar
+    from comprehend.git import resolve_ref
     from comprehend.graph.build import build_graph, record_snapshot
     from comprehend.graph.summary import summarize
-    from comprehend.history.git import resolve_ref
 
     workspace = workspace_from(ctx, path)
     sha = resolve_ref(workspace.repo, rev, option="--rev")

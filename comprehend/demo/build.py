@@ -10,7 +10,7 @@ from pathlib import Path
 
 from comprehend.demo import story
 from comprehend.errors import UserError
-from comprehend.history.git import commit_all, init_repository
+from comprehend.git import commit_all, init_repository
 
 
 class DemoFolderError(UserError):

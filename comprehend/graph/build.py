@@ -13,13 +13,13 @@ from pathlib import Path
 
 from comprehend.config import Config, GraphConfig
 from comprehend.errors import ConfigError
+from comprehend.git import Repository, resolve_ref, tree_id
 from comprehend.graph.codegraph import CodeGraph
 from comprehend.graph.facts import FileFacts
 from comprehend.graph.files import FileSet, display_path, files_at, files_in_worktree
 from comprehend.graph.languages import LANGUAGES, unknown_extension_languages
 from comprehend.graph.parse import extractor_version, facts_for
 from comprehend.graph.resolve import resolve
-from comprehend.history.git import Repository, resolve_ref, tree_id
 from comprehend.store import Store
 from comprehend.store.facts import load_graph, save_graph, save_snapshot, snapshot_key
 

@@ -14,8 +14,8 @@ from fnmatch import fnmatch
 from typing import Protocol
 
 from comprehend.config import GraphConfig
+from comprehend.git import BlobReader, Repository, list_files, read_blobs, worktree_paths
 from comprehend.graph.languages import language_for
-from comprehend.history.git import BlobReader, Repository, list_files, read_blobs, worktree_paths
 
 # Files that place source files (module paths, crate names, path aliases, package names)
 # without being parsed.

@@ -9,6 +9,7 @@ trace), never a guess."""
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 from comprehend.config import Config, IdentityRule
 from comprehend.errors import ConfigError
-from comprehend.history.git import (
+from comprehend.git import (
     Repository,
     commit_line_counts,
     log_commits,
@@ -57,6 +58,23 @@ class CommitAttribution:
     # The class without sidecar records, when they changed it: the class of this commit's
     # lines that no sidecar range covers (a trace of two AI lines says nothing of the rest).
     cls_without_sidecars: str | None = None
+
+
+def commit_row(c: CommitAttribution) -> tuple:
+    """The store's plain row for a classified commit (store.history.COMMIT_COLUMNS order)."""
+    signals = json.dumps([[s.kind, s.where, s.text] for s in c.signals], ensure_ascii=False)
+    return (c.sha, c.author, c.email, c.committer, c.committer_email, c.committed_at, c.subject,
+            c.cls, c.tool, c.model, c.confidence, signals if c.signals else "[]", int(c.mixed),
+            c.cls_without_sidecars)
+
+
+def commit_from_row(row: tuple) -> CommitAttribution:
+    return CommitAttribution(
+        sha=row[0], author=row[1], email=row[2], committer=row[3], committer_email=row[4],
+        committed_at=row[5], subject=row[6], cls=row[7], tool=row[8], model=row[9],
+        confidence=row[10], signals=tuple(Signal(*s) for s in json.loads(row[11])),
+        mixed=bool(row[12]), cls_without_sidecars=row[13],
+    )
 
 
 class RawCommit(NamedTuple):

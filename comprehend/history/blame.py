@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from comprehend.config import Config
 from comprehend.errors import RepositoryError
-from comprehend.history.git import (
+from comprehend.git import (
     Repository,
     TrackedFile,
     blame_incremental,

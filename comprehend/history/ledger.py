@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from comprehend import __version__
 from comprehend.config import Config
-from comprehend.history.attribution import CLASSIFIER_VERSION, classify_commits
-from comprehend.history.git import Repository, existing_commits, resolve_ref, shallow_commits
+from comprehend.git import Repository, existing_commits, resolve_ref, shallow_commits
+from comprehend.history.attribution import CLASSIFIER_VERSION, classify_commits, commit_row
 from comprehend.history.markers import Catalogue, load_catalogue
 from comprehend.history.notes import Sidecars, load_sidecars
 from comprehend.store.connection import Store
@@ -66,7 +66,7 @@ def record_history(repo: Repository, config: Config, store: Store, rev: str = "H
         alive = [t for t in tips if t in present]  # a tip rebased away and pruned is gone
         commits = classify_commits(repo, config, [sha, *(f"^{t}" for t in alive)],
                                    catalogue=catalogue, sidecars=sidecars)
-        save_commits(store, commits, [sha, *alive][:MAX_TIPS])
+        save_commits(store, [commit_row(c) for c in commits], [sha, *alive][:MAX_TIPS])
     return Context(catalogue=catalogue, sidecars=sidecars, rev=sha,
                    shallow=shallow_commits(repo) if repo.shallow else frozenset())
 
@@ -84,4 +84,4 @@ def _refresh_sidecar_commits(repo: Repository, config: Config, store: Store, cat
     stored = [c for c in commit_classes(store, changed) if c in present]
     redone = classify_commits(repo, config, stored, catalogue=catalogue, sidecars=sidecars,
                               walk=False) if stored else []
-    replace_sidecar_records(store, now, changed, redone)
+    replace_sidecar_records(store, now, changed, [commit_row(c) for c in redone])

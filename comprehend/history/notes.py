@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from comprehend.history.git import (
+from comprehend.git import (
     Repository,
     existing_commits,
     list_files,

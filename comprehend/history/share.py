@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from comprehend.git import is_ancestor, list_files, rev_list
 from comprehend.history.attribution import CLASSES
 from comprehend.history.blame import attribute_files
-from comprehend.history.git import is_ancestor, list_files, rev_list
 from comprehend.history.ledger import record_history
 from comprehend.history.summary import counted_files
 from comprehend.store.connection import Store

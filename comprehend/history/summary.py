@@ -10,15 +10,15 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from comprehend.history.attribution import CLASSES
-from comprehend.history.blame import attribute_files
-from comprehend.history.git import (
+from comprehend.git import (
     Repository,
     list_files,
     rev_list,
     shallow_commits,
     text_line_counts,
 )
+from comprehend.history.attribution import CLASSES
+from comprehend.history.blame import attribute_files
 from comprehend.history.ledger import record_history
 from comprehend.store.connection import Store
 from comprehend.store.history import commit_classes

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from comprehend.history.attribution import CommitAttribution, Signal
 from comprehend.store.connection import Store
 
 FINGERPRINT_KEY = "attribution.fingerprint"
@@ -41,7 +40,7 @@ def sidecar_digests(store: Store) -> dict[str, str]:
 
 
 def replace_sidecar_records(store: Store, digests: dict[str, str], changed: Sequence[str],
-                            redone: Sequence[CommitAttribution]) -> None:
+                            redone: Sequence[tuple]) -> None:
     """Sidecar records changed for `changed` commits: store their new classification,
     forget the cached lines of every file holding a line of theirs, keep the digests."""
     with store.transaction() as conn:
@@ -66,51 +65,36 @@ def reset_attribution(store: Store, fingerprint: str) -> None:
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (SIDECARS_KEY, "{}"))
 
 
-def save_commits(store: Store, commits: Sequence[CommitAttribution], tips: list[str]) -> None:
+def save_commits(store: Store, commits: Sequence[tuple], tips: list[str]) -> None:
+    """`commits` are plain rows in COMMIT_COLUMNS order (signals as JSON text)."""
     with store.transaction() as conn:
         _insert_commits(conn, commits)
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                      (TIPS_KEY, json.dumps(tips)))
 
 
-def _insert_commits(conn, commits: Sequence[CommitAttribution]) -> None:
-    rows = [
-        (c.sha, c.author, c.email, c.committer, c.committer_email, c.committed_at, c.subject,
-         c.cls, c.tool, c.model, c.confidence,
-         json.dumps([[s.kind, s.where, s.text] for s in c.signals], ensure_ascii=False)
-         if c.signals else "[]",
-         int(c.mixed), c.cls_without_sidecars)
-        for c in commits
-    ]
-    conn.executemany(
-        "INSERT OR REPLACE INTO commits (sha, author, email, committer, committer_email, "
-        "committed_at, subject, class, tool, model, confidence, signals, mixed, "
-        "cls_without_sidecars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+# A classified commit as the store keeps it: a plain row in this order. history/attribution.py
+# turns its CommitAttribution into one and back; the store knows nothing of that class.
+COMMIT_COLUMNS = ("sha", "author", "email", "committer", "committer_email", "committed_at",
+                  "subject", "class", "tool", "model", "confidence", "signals", "mixed",
+                  "cls_without_sidecars")
+_COLUMNS = ", ".join(COMMIT_COLUMNS)
 
 
-_COLUMNS = ("sha, author, email, committer, committer_email, committed_at, subject, class, "
-            "tool, model, confidence, signals, mixed, cls_without_sidecars")
+def _insert_commits(conn, commits: Sequence[tuple]) -> None:
+    marks = ", ".join("?" * len(COMMIT_COLUMNS))
+    conn.executemany(f"INSERT OR REPLACE INTO commits ({_COLUMNS}) VALUES ({marks})", commits)
 
 
-def _attribution(row: tuple) -> CommitAttribution:
-    return CommitAttribution(
-        sha=row[0], author=row[1], email=row[2], committer=row[3], committer_email=row[4],
-        committed_at=row[5], subject=row[6], cls=row[7], tool=row[8], model=row[9],
-        confidence=row[10], signals=tuple(Signal(*s) for s in json.loads(row[11])),
-        mixed=bool(row[12]), cls_without_sidecars=row[13],
-    )
-
-
-def load_commits(store: Store, shas: Iterable[str]) -> dict[str, CommitAttribution]:
+def load_commits(store: Store, shas: Iterable[str]) -> dict[str, tuple]:
+    """sha -> its row in COMMIT_COLUMNS order, for the given commits the store holds."""
     wanted = list(dict.fromkeys(shas))
-    found: dict[str, CommitAttribution] = {}
+    found: dict[str, tuple] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
         marks = ",".join("?" * len(chunk))
         for row in store.conn.execute(f"SELECT {_COLUMNS} FROM commits WHERE sha IN ({marks})", chunk):
-            found[row[0]] = _attribution(row)
+            found[row[0]] = tuple(row)
     return found
 
 

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from comprehend.adversary.findings import Finding
 from comprehend.store.connection import Store
 
 
@@ -25,8 +24,14 @@ class RunRecord:
     summary: dict[str, Any]
 
 
-def record_run(store: Store, run: RunRecord, findings: list[Finding]) -> int:
-    """Write the run and its findings in one transaction; returns the run id."""
+# A finding as the store keeps it: a plain dict with these keys (evidence a JSON-able dict).
+FINDING_KEYS = ("rule", "severity", "confidence", "file", "start_line", "end_line", "title",
+                "evidence", "fingerprint")
+
+
+def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]]) -> int:
+    """Write the run and its findings (plain dicts, FINDING_KEYS) in one transaction;
+    returns the run id."""
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runs (kind, started_at, finished_at, who, base, head, policy_hash, "
@@ -38,8 +43,9 @@ def record_run(store: Store, run: RunRecord, findings: list[Finding]) -> int:
         conn.executemany(
             "INSERT INTO findings (run, rule, severity, confidence, file, start_line, end_line, "
             "title, evidence, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, f.rule, f.severity, f.confidence, f.file, f.start_line, f.end_line, f.title,
-              json.dumps(f.evidence, sort_keys=True), f.fingerprint) for f in findings],
+            [(run_id, f["rule"], f["severity"], f["confidence"], f["file"], f["start_line"],
+              f["end_line"], f["title"], json.dumps(f["evidence"], sort_keys=True),
+              f["fingerprint"]) for f in findings],
         )
     return run_id
 
@@ -57,12 +63,9 @@ def recent_runs(store: Store, kind: str = "check", limit: int = 20) -> list[dict
     return result
 
 
-def run_findings(store: Store, run_id: int) -> list[Finding]:
+def run_findings(store: Store, run_id: int) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         "SELECT rule, severity, confidence, file, start_line, end_line, title, evidence, "
         "fingerprint FROM findings WHERE run = ? ORDER BY rowid", (run_id,))
-    return [
-        Finding(rule=r[0], severity=r[1], confidence=r[2], file=r[3], start_line=r[4],
-                end_line=r[5], title=r[6], evidence=json.loads(r[7]), fingerprint=r[8])
-        for r in rows.fetchall()
-    ]
+    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
+            for r in rows.fetchall()]

@@ -147,6 +147,23 @@ MIGRATIONS: list[str] = [
         data BLOB NOT NULL
     );
     """,
+    # 5 (quizzes, issue 10): what a question shows and proves (code, source, evidence), when
+    # it was made; an answer's own id (sync merges answers by it), the symbol it is about,
+    # the choice given and the session; when a card was last reviewed.
+    """
+    ALTER TABLE questions ADD COLUMN code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE questions ADD COLUMN source TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE questions ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE questions ADD COLUMN language TEXT NOT NULL DEFAULT 'python';
+    ALTER TABLE questions ADD COLUMN created_at TEXT;
+    ALTER TABLE answers ADD COLUMN id TEXT;
+    ALTER TABLE answers ADD COLUMN symbol TEXT;
+    ALTER TABLE answers ADD COLUMN choice TEXT;
+    ALTER TABLE answers ADD COLUMN session TEXT;
+    CREATE UNIQUE INDEX answers_id ON answers (id);
+    CREATE INDEX answers_person ON answers (person, symbol);
+    ALTER TABLE cards ADD COLUMN updated_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

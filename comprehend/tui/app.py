@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from comprehend.overview import where
 from comprehend.tui.navigation import SCREENS
 from comprehend.tui.screens.changes import ChangesScreen
 from comprehend.tui.screens.findings import FindingsScreen
@@ -15,6 +14,7 @@ from comprehend.tui.screens.help import HelpScreen
 from comprehend.tui.screens.overview import OverviewScreen
 from comprehend.tui.screens.quiz import QuizScreen
 from comprehend.tui.screens.team import TeamScreen
+from comprehend.views.overview import where
 from comprehend.workspace import Workspace
 
 SCREEN_CLASSES = {

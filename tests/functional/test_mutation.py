@@ -1,4 +1,4 @@
-"""Mutation testing end to end (comprehend/adversary/mutation.py): real repositories built
+"""Mutation testing end to end (comprehend/adversary/mutation/engine.py): real repositories built
 with git, real pytest processes in the sandbox, exact survivors. Each fixture repository has
 a handful of mutants so the file stays fast."""
 

@@ -11,13 +11,13 @@ from gitrepo import BASE_ENV, GitRepo
 
 from comprehend.config import AttributionConfig, Config, IdentityRule
 from comprehend.errors import RepositoryError
+from comprehend.git import blame_incremental, open_repository
 from comprehend.history.blame import (
     attribute_change,
     attribute_files,
     attribute_lines,
     parse_incremental,
 )
-from comprehend.history.git import blame_incremental, open_repository
 from comprehend.history.ledger import record_history
 from comprehend.store import open_store
 

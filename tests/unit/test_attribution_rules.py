@@ -9,8 +9,8 @@ from gitrepo import GitRepo
 
 from comprehend.config import load_config
 from comprehend.errors import ConfigError
+from comprehend.git import open_repository
 from comprehend.history.attribution import Signal, classify_commits
-from comprehend.history.git import open_repository
 
 RULES = """\
 [[attribution.rules]]

@@ -10,9 +10,9 @@ import pytest
 from gitrepo import GitRepo
 
 from comprehend.config import Config
+from comprehend.git import open_repository
 from comprehend.history.attribution import classify_commits
 from comprehend.history.blame import attribute_files, attribute_lines
-from comprehend.history.git import open_repository
 from comprehend.history.markers import load_catalogue
 from comprehend.history.notes import LineRange, load_sidecars, parse_agent_trace, parse_git_ai_note
 from comprehend.store import open_store

@@ -12,8 +12,8 @@ import pytest
 from gitrepo import GitRepo
 
 from comprehend.config import Config
+from comprehend.git import open_repository
 from comprehend.history.attribution import CommitAttribution, Signal, classify_commits
-from comprehend.history.git import open_repository
 
 GH = "users.noreply.github.com"
 

@@ -20,10 +20,10 @@ def relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
 
-def test_only_history_git_runs_git() -> None:
+def test_only_git_module_runs_git() -> None:
     runs_git = re.compile(r"""\[\s*["']git["']""")
     offenders = [relative(p) for p in sources() if runs_git.search(p.read_text())]
-    assert offenders == ["comprehend/history/git.py"]
+    assert offenders == ["comprehend/git.py"]
 
 
 def test_only_store_writes_sql() -> None:
@@ -77,3 +77,17 @@ def test_ruff_finds_nothing() -> None:
     proc = subprocess.run([str(ruff), "check", "--no-cache", "comprehend", "tests", "benchmarks"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout.strip().splitlines()[-1:]) == (0, ["All checks passed!"])
+
+
+def test_no_import_cycles_between_modules() -> None:
+    import grimp
+    import networkx
+
+    graph = grimp.build_graph("comprehend")
+    edges = networkx.DiGraph()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            edges.add_edge(module, imported)
+    cycles = [sorted(c) for c in networkx.strongly_connected_components(edges) if len(c) > 1]
+    assert cycles == []
+

@@ -11,7 +11,7 @@ from adversary_helpers import change_between, commit_files
 from comprehend.adversary.changes import read_change, resolve_spec
 from comprehend.adversary.diff import parse_patch
 from comprehend.errors import RepositoryError, UserError
-from comprehend.history.git import open_repository
+from comprehend.git import open_repository
 
 
 def entries(change) -> list[tuple]:

@@ -106,8 +106,8 @@ def test_worktree_reads_edits_and_untracked_files_without_touching_the_index(
 
 def test_without_a_store_everything_is_parsed_each_time(repo: GitRepo) -> None:
     from comprehend.config import load_config
+    from comprehend.git import open_repository
     from comprehend.graph.build import build_graph
-    from comprehend.history.git import open_repository
 
     commit_files(repo, FILES)
     opened = open_repository(repo.path)

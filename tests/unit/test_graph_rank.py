@@ -43,7 +43,7 @@ def test_warm_build_does_not_import_networkx(repo: GitRepo, tmp_path: Path, clea
         "import sys\n"
         "from comprehend.config import Config\n"
         "from comprehend.graph.build import build_graph\n"
-        "from comprehend.history.git import open_repository\n"
+        "from comprehend.git import open_repository\n"
         "from comprehend.store import open_store\n"
         f"repo = open_repository({str(repo.path)!r})\n"
         f"with open_store({str(db)!r}) as store:\n"

@@ -17,10 +17,10 @@ from gitrepo import GitRepo
 from graphkit import graph_of
 
 from comprehend.config import GraphConfig
+from comprehend.git import BlobReader, open_repository, resolve_ref
 from comprehend.graph import parse, workers
 from comprehend.graph.codegraph import CodeGraph
 from comprehend.graph.files import files_at
-from comprehend.history.git import BlobReader, open_repository, resolve_ref
 
 MODULES = 60  # above parse.PARALLEL_FROM, so a cold build forks workers
 
@@ -140,7 +140,7 @@ _INTERRUPTED = textwrap.dedent("""
     from comprehend.config import GraphConfig
     from comprehend.graph.files import files_at
     from comprehend.graph.parse import facts_for
-    from comprehend.history.git import open_repository, resolve_ref
+    from comprehend.git import open_repository, resolve_ref
 
     repo = open_repository(sys.argv[1])
     fileset = files_at(repo, resolve_ref(repo, "HEAD"), GraphConfig())

@@ -1,4 +1,4 @@
-"""Mutation operators (comprehend/adversary/mutate.py) and arid lines (arid.py) on real
+"""Mutation operators (comprehend/adversary/mutation/mutate.py) and arid lines (arid.py) on real
 source text, with the shipped policy unless a test overrides it in a repository."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from gitrepo import GitRepo
 
-from comprehend.adversary.arid import load_arid_rules
-from comprehend.adversary.mutate import OPERATORS, load_operators, mutate_file
+from comprehend.adversary.mutation.arid import load_arid_rules
+from comprehend.adversary.mutation.mutate import OPERATORS, load_operators, mutate_file
 from comprehend.errors import ConfigError
 
 OPS, _ = load_operators(None)

@@ -12,7 +12,8 @@ from gitrepo import GitRepo
 from comprehend.demo import DemoRepo
 from comprehend.history.share import LineShare, PendingShare, line_share
 from comprehend.history.summary import summarize
-from comprehend.overview import (
+from comprehend.store.share import cached_counts
+from comprehend.views.overview import (
     AuthorCount,
     ClassCount,
     Overview,
@@ -21,7 +22,6 @@ from comprehend.overview import (
     load_overview,
     share_text,
 )
-from comprehend.store.share import cached_counts
 from comprehend.workspace import Workspace, open_workspace
 
 DEMO_SHARE = LineShare(

@@ -15,7 +15,7 @@ from gitrepo import GitRepo
 from mutation_repos import tree_bytes
 
 from comprehend.adversary.sandbox import PREFIX, Sandbox, pycache_root, remove_stale_sandboxes
-from comprehend.history.git import open_repository
+from comprehend.git import open_repository
 
 
 @pytest.fixture

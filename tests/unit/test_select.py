@@ -1,4 +1,4 @@
-"""Per-line test selection (comprehend/adversary/select.py): the probe's record, the order
+"""Per-line test selection (comprehend/adversary/mutation/select.py): the probe's record, the order
 tests run in against a mutant, and which tests the diff itself added or changed."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from mutation_repos import change_of, weakly_tested
 
-from comprehend.adversary.arid import load_arid_rules
-from comprehend.adversary.select import (
+from comprehend.adversary.mutation.arid import load_arid_rules
+from comprehend.adversary.mutation.select import (
     ChangedTest,
     diff_tests,
     matches,

@@ -16,7 +16,9 @@ from textual.worker import get_current_worker
 
 from comprehend.errors import UserError
 from comprehend.history.share import LineShare, PendingShare, line_share
-from comprehend.overview import (
+from comprehend.tui.screens.base import ReviewScreen
+from comprehend.tui.widgets.key_table import KeyTable
+from comprehend.views.overview import (
     Overview,
     author_label,
     authors_heading,
@@ -28,8 +30,6 @@ from comprehend.overview import (
     share_text,
     summary_line,
 )
-from comprehend.tui.screens.base import ReviewScreen
-from comprehend.tui.widgets.key_table import KeyTable
 
 
 class OverviewScreen(ReviewScreen):

@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from comprehend.git import commit_summaries, list_files
 from comprehend.graph.languages import language_for
 from comprehend.history.attribution import CLASSES
-from comprehend.history.git import commit_summaries, list_files
 from comprehend.history.ledger import record_history
 from comprehend.history.share import LineShare, PendingShare
 from comprehend.store.connection import Store

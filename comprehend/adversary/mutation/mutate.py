@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from comprehend.adversary.arid import AridRules, arid_lines
+from comprehend.adversary.mutation.arid import AridRules, arid_lines
 from comprehend.errors import ConfigError
 from comprehend.policy import PolicyFile, policy_file
 

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from comprehend.adversary.arid import AridRules
 from comprehend.adversary.diff import Change
+from comprehend.adversary.mutation.arid import AridRules
 
 
 @dataclass(frozen=True)

@@ -23,25 +23,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from comprehend.adversary.arid import AridRules, load_arid_rules
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
-from comprehend.adversary.mutate import (
+from comprehend.adversary.mutation.arid import AridRules, load_arid_rules
+from comprehend.adversary.mutation.mutate import (
     FileMutants,
     Mutant,
     OperatorSet,
     load_operators,
     mutate_file,
 )
-from comprehend.adversary.sandbox import (
-    PROBE_MODULE,
-    ProbeServer,
-    Sandbox,
-    default_python,
-    pin_mtime,
-    replace_file,
-)
-from comprehend.adversary.select import (
+from comprehend.adversary.mutation.select import (
     ChangedTest,
     CoverageMap,
     diff_tests,
@@ -51,9 +43,17 @@ from comprehend.adversary.select import (
     read_probe_output,
     select_tests,
 )
+from comprehend.adversary.sandbox import (
+    PROBE_MODULE,
+    ProbeServer,
+    Sandbox,
+    default_python,
+    pin_mtime,
+    replace_file,
+)
 from comprehend.config import Config
 from comprehend.errors import UserError
-from comprehend.history.git import Repository
+from comprehend.git import Repository
 from comprehend.policy import policy_hash
 
 RULE = "surviving-mutant"

@@ -1,0 +1,8 @@
+"""The mutation engine: mutants of the lines a change added (mutate.py), test selection per
+line (select.py), the pytest plugin loaded into test processes (probe.py), arid lines
+(arid.py), and the run that ties them together (engine.py). It runs in the shared sandbox
+(adversary/sandbox.py), which the LLM critic uses too."""
+
+from comprehend.adversary.mutation.engine import NO_NEW_KILLS, RULE, MutationStats, run_mutation
+
+__all__ = ["NO_NEW_KILLS", "RULE", "MutationStats", "run_mutation"]

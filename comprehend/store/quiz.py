@@ -1,0 +1,84 @@
+"""Reads and writes of quiz facts as plain rows: questions (with their proof), answers
+(one transaction each, so twenty people answering at once lose nothing) and FSRS cards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from comprehend.store.connection import Store
+
+QUESTION_COLUMNS = ("id", "kind", "category", "symbol", "commit", "prompt", "choices", "answer",
+                    "explanation", "policy_hash", "verified", "code", "source", "evidence",
+                    "language", "created_at")
+ANSWER_COLUMNS = ("id", "question", "person", "symbol", "answered_at", "correct", "seconds",
+                  "rating", "choice", "session")
+_JSON_QUESTION = ("choices", "source", "evidence")
+
+
+def save_questions(store: Store, questions: Sequence[dict[str, Any]]) -> None:
+    """Questions as dicts with QUESTION_COLUMNS keys (choices/source/evidence as JSON-able
+    values); a question already stored (same id) is kept as it was."""
+    rows = [tuple(json.dumps(q[c], sort_keys=True) if c in _JSON_QUESTION else q[c]
+                  for c in QUESTION_COLUMNS) for q in questions]
+    cols = ", ".join(f'"{c}"' for c in QUESTION_COLUMNS)
+    with store.transaction() as conn:
+        conn.executemany(f"INSERT OR IGNORE INTO questions ({cols}) VALUES "
+                         f"({', '.join('?' * len(QUESTION_COLUMNS))})", rows)
+
+
+def load_questions(store: Store, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    cols = ", ".join(f'"{c}"' for c in QUESTION_COLUMNS)
+    if ids is None:
+        rows = store.conn.execute(f"SELECT {cols} FROM questions ORDER BY rowid").fetchall()
+    else:
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = list(ids[i:i + 500])
+            rows += store.conn.execute(
+                f"SELECT {cols} FROM questions WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall()
+    out = []
+    for row in rows:
+        item = dict(zip(QUESTION_COLUMNS, row, strict=True))
+        for c in _JSON_QUESTION:
+            item[c] = json.loads(item[c])
+        out.append(item)
+    return out
+
+
+def record_answer(store: Store, answer: dict[str, Any], card: dict[str, Any] | None) -> None:
+    """One answer (ANSWER_COLUMNS keys) and the card it updates ({person, symbol, fsrs,
+    updated_at}) in one transaction. An answer already stored (same id) is not repeated."""
+    with store.transaction() as conn:
+        conn.execute(f"INSERT OR IGNORE INTO answers ({', '.join(ANSWER_COLUMNS)}) VALUES "
+                     f"({', '.join('?' * len(ANSWER_COLUMNS))})",
+                     tuple(answer[c] for c in ANSWER_COLUMNS))
+        if card is not None:
+            conn.execute("INSERT OR REPLACE INTO cards (person, symbol, fsrs, updated_at) "
+                         "VALUES (?, ?, ?, ?)",
+                         (card["person"], card["symbol"], card["fsrs"], card["updated_at"]))
+
+
+def load_answers(store: Store, person: str | None = None,
+                 symbol: str | None = None) -> list[dict[str, Any]]:
+    """Answers in the order they were given (answered_at, then id)."""
+    where, args = [], []
+    if person is not None:
+        where.append("person = ?")
+        args.append(person)
+    if symbol is not None:
+        where.append("symbol = ?")
+        args.append(symbol)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = store.conn.execute(f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers{clause} "
+                              "ORDER BY answered_at, id", args).fetchall()
+    return [dict(zip(ANSWER_COLUMNS, r, strict=True)) for r in rows]
+
+
+def load_cards(store: Store, person: str | None = None) -> list[dict[str, Any]]:
+    query = "SELECT person, symbol, fsrs, updated_at FROM cards"
+    rows = (store.conn.execute(query + " WHERE person = ?", (person,)) if person
+            else store.conn.execute(query)).fetchall()
+    return [dict(zip(("person", "symbol", "fsrs", "updated_at"), r, strict=True)) for r in rows]
