@@ -69,3 +69,16 @@ def run_findings(store: Store, run_id: int) -> list[dict[str, Any]]:
         "fingerprint FROM findings WHERE run = ? ORDER BY rowid", (run_id,))
     return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
             for r in rows.fetchall()]
+
+
+def findings_by_fingerprint(store: Store, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest recorded finding for each fingerprint starting with `prefix` (a whole
+    fingerprint or a prefix a person copied), newest run first."""
+    pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    rows = store.conn.execute(
+        "SELECT f.rule, f.severity, f.confidence, f.file, f.start_line, f.end_line, f.title, "
+        "f.evidence, f.fingerprint FROM findings f WHERE f.fingerprint LIKE ? "
+        "AND f.rowid = (SELECT MAX(g.rowid) FROM findings g WHERE g.fingerprint = f.fingerprint) "
+        "ORDER BY f.rowid DESC LIMIT ?", (pattern, limit))
+    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
+            for r in rows.fetchall()]
