@@ -63,6 +63,13 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The diff changes CI configuration or hooks.",
          "A changed pipeline can switch off the checks that would catch everything else; "
          "usually benign, so informational by default."),
+    Rule("policy-change", "high",
+         "The diff edits comprehend's own configuration or policy: .comprehend.toml, "
+         "[tool.comprehend] in pyproject.toml, the adversary/ or quizzes/ folders, or the "
+         "--config file; check used the base commit's instead.",
+         "A change must not choose the rules it is judged by (a raised fail_on, a lowered "
+         "severity, another test command, an edited smell rule): a person reviews it, and "
+         "merges it past the gate knowingly."),
     Rule("secret", "high",
          "An added line contains something that looks like a credential.",
          "A committed secret is exposed to everyone with read access and stays in history."),
