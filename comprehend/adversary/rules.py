@@ -106,6 +106,8 @@ def severities(config: Config) -> dict[str, str]:
 
 
 def apply_severities(findings: list[Finding], chosen: dict[str, str]) -> list[Finding]:
-    """Findings with the severity in force for their rule (rules not in the catalog keep
-    their own)."""
-    return [dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]
+    """Findings with the severity in force for their rule. Rules not in the catalog keep
+    their own, and so does a finding its rule lowered below the default for a stated reason
+    (a deleted test whose code was deleted too is low whatever deleted-test is set to)."""
+    return [f if f.rule in RULES and SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[RULES[f.rule].severity]
+            else dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]
