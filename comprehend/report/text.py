@@ -43,6 +43,8 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))
                     console.print(Padding(Text(value, style="dim" if key == "code" else ""),
                                           (0, 0, 0, 8), expand=False))
+                elif key in ("rerun", "command"):  # one copy-pasteable line, never wrapped
+                    console.print(Text("      ") + body + Text(value), soft_wrap=True)
                 else:
                     body.append(value)
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))
