@@ -46,13 +46,13 @@ def policy_at_base(repo: Repository, config: Config, base: str) -> BasePolicy:
     else:
         if config.read_from != base:
             config = committed_config(repo, base)
-        where = (f"configuration from the base commit ({config.source})" if config.source
-                 else f"built-in configuration (none committed in the base {base[:12]})")
+        label = config.source.split(":", 1)[-1] if config.source else "built-in defaults"
+        where = f"configuration from the base {base[:12]} ({label})"
     folder = tempfile.TemporaryDirectory(prefix="comprehend-policy-")
     copied = _copy_policy(repo, base, Path(folder.name))
-    policy = (f"{copied} policy file(s) from the base's {'/, '.join(POLICY_FOLDERS)}/"
-              if copied else "the shipped policy (the base has no adversary/ or quizzes/)")
-    note = f"{where}; {policy}; the change's own configuration and policy are not used"
+    policy = f"{copied} policy file(s) of the base's adversary/, quizzes/" if copied \
+        else "the shipped policy"
+    note = f"{where}, {policy}; none from the change under review"
     return BasePolicy(dataclasses.replace(config, policy_root=folder.name), note, folder)
 
 

@@ -14,6 +14,7 @@ from gitrepo import GitRepo
 
 from comprehend.adversary.review import config_hash
 from comprehend.git import open_repository
+from comprehend.policy import builtin_dir
 from comprehend.workspace import committed_config
 
 CLAUDE = "\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n"
@@ -89,8 +90,25 @@ def test_tampering_head_is_reported_and_judged_by_base_policy(
     assert policy["evidence"]["rerun"] == f"git diff {report['run']['base'][:12]} " \
                                           f"{report['run']['head'][:12]} -- '{changed}'"
     main = repo.git("rev-parse", "main").strip()
-    assert any(n.startswith(f"configuration from the base commit ({main[:12]}:.comprehend.toml)")
-               for n in report["run"]["notes"])
+    assert f"configuration from the base {main[:12]} (.comprehend.toml), the shipped policy; " \
+           "none from the change under review" in report["run"]["notes"]
+
+
+def test_base_policy_folder_is_used_when_the_head_edits_it(repo: GitRepo, clean_env) -> None:
+    """The base keeps its own adversary/smells.toml; the head's edit would make no file a
+    test file (and the rewritten test invisible): the base's copy decides."""
+    shipped = (builtin_dir("adversary") / "smells.toml").read_text()
+    edited = shipped.replace('dir_names = ["tests", "test", "testing", "__tests__", "spec"]',
+                             "dir_names = []").replace('file_names = ["test_*.py"', 'file_names = ["x"')
+    assert edited != shipped
+    main = shop_with(repo, {"adversary/smells.toml": edited},
+                     base_files={".comprehend.toml": BASE_CONFIG, "adversary/smells.toml": shipped})
+    code, report = check(repo, clean_env)
+    assert code == 1
+    assert rules(report) == sorted([("policy-change", "adversary/smells.toml", "high"), REWRITTEN])
+    assert f"configuration from the base {main[:12]} (.comprehend.toml), 1 policy file(s) of the " \
+           "base's adversary/, quizzes/; none from the change under review" in report["run"]["notes"]
+    assert "policy from the repository: adversary/smells.toml" in report["run"]["notes"]
 
 
 def test_changed_test_command_is_not_used(repo: GitRepo, clean_env) -> None:
