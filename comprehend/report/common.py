@@ -42,6 +42,9 @@ def evidence_lines(finding: Finding) -> list[tuple[str, str]]:
     for key in order:
         if key in ev:
             out.append((key, as_text(ev[key])))
+    if finding.fingerprint and finding.acknowledged is None:
+        # what `comprehend ack` takes, once a person has reviewed the finding
+        out.append(("fingerprint", finding.fingerprint))
     return out
 
 

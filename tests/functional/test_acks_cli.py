@@ -116,6 +116,7 @@ def test_acknowledgment_from_an_ai_commit_does_not_count(shop, clean_env) -> Non
                                       "person commits it")
     code, text = check(repo, clean_env, "text")
     assert "[acknowledgment refused]" in text
+    assert f"      fingerprint: {fp}" in text.splitlines()  # what `comprehend ack` takes
     assert "acknowledgment refused: the acknowledgment by ana@example.com was added by an" in text
     code, sarif = check(repo, clean_env, "sarif")
     [result] = json.loads(sarif)["runs"][0]["results"]
