@@ -6,17 +6,17 @@ expected value was rewritten; a new row, or a row with new inputs, is not. Which
 expected values: columns named like one (expected, want, result, ...), else the columns the
 test's assertions use as the expected side, else the last column (less sure).
 
-Also here: `deleted-test` drops to low when the code the test called was deleted too (a
-feature removed with its tests), and snapshot/golden files (snapshots.py)."""
+`table_rewrites` is the one hook rewrites.py calls: it also runs snapshots.py (snapshot and
+golden files) and deletions.py (`deleted-test` is low when the code went too)."""
 
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from comprehend.adversary.changes import Sources, is_python
+from comprehend.adversary.deletions import soften_deleted
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.links import ChangedCode
@@ -64,7 +64,7 @@ def table_rewrites(change: Change, sources: Sources, policy: SmellPolicy, code: 
                    findings: list[Finding]) -> list[Finding]:
     """`findings` (of rewrites.py) with deleted-test adjusted, plus rewritten expectation
     rows of tables and snapshot files."""
-    out = _soften_deleted(change, sources, policy, findings)
+    out = soften_deleted(change, sources, policy, findings)
     test_files = [f for f in change.files if not f.binary and is_python(f.path)
                   and f.old_path and f.status != "deleted" and policy.layout.is_test_file(f.path)]
     seen: set[tuple[str, int]] = set()
@@ -80,7 +80,7 @@ def _file_rows(f: ChangedFile, sources: Sources, policy: SmellPolicy,
                code: ChangedCode) -> list[Finding]:
     old_text, new_text = sources.old_text(f), sources.new_text(f)
     old_tree, new_tree = parse(old_text), parse(new_text)
-    if old_tree is None or new_tree is None or not code.changed:
+    if old_tree is None or new_tree is None or not (code.changed or code.graph_tests):
         return []
     old_tests = {t.name: t for t in find_tests(old_tree, policy)}
     found: list[Finding] = []
@@ -384,69 +384,3 @@ def _finding(f: ChangedFile, fn: PyTestFunction, table: Table, old: Row, new: Ro
             "rerun": pytest_command(f.path, node),
         },
     ).with_fingerprint(f"{fn.name}:{table.form}:{new.key}:{new.expected}")
-
-
-# --- deleted-test when the code under test went too ------------------------------------------
-
-
-def _soften_deleted(change: Change, sources: Sources, policy: SmellPolicy,
-                    findings: list[Finding]) -> list[Finding]:
-    deleted = [f for f in findings if f.rule == "deleted-test"]
-    if not deleted:
-        return list(findings)
-    gone = deleted_code(change, sources, policy)
-    if not gone:
-        return list(findings)
-    olds: dict[str, dict[str, PyTestFunction]] = {}
-    out = []
-    for finding in findings:
-        if finding.rule != "deleted-test":
-            out.append(finding)
-            continue
-        changed = next((c for c in change.files if c.path == finding.file), None)
-        if changed is not None and finding.file not in olds:
-            olds[finding.file] = {t.name: t for t in find_tests(parse(sources.old_text(changed)),
-                                                                policy)}
-        test = olds.get(finding.file, {}).get(finding.evidence.get("test", ""))
-        called = {last_name(n.func) for n in walk_own(test.node) if isinstance(n, ast.Call)} \
-            if test else set()
-        went = sorted(gone[name] for name in called if name in gone)
-        if not went:
-            out.append(finding)
-            continue
-        out.append(dataclasses.replace(
-            finding, severity="low", title=finding.title + " (the code it tested was deleted too)",
-            evidence={**finding.evidence, "code_deleted": went,
-                      "why": "the code this test called was deleted in the same change, so the "
-                             "test went with the feature; check nothing else relied on it"}))
-    return out
-
-
-def deleted_code(change: Change, sources: Sources, policy: SmellPolicy) -> dict[str, str]:
-    """Functions and classes of non-test Python files that exist at base and nowhere in the
-    change's files at head: name -> "path: qualname"."""
-    before: dict[str, str] = {}
-    after: set[str] = set()
-    for f in change.files:
-        if f.binary or not is_python(f.path) or policy.layout.is_test_file(f.path):
-            continue
-        for name, qual in _defs(parse(sources.old_text(f))):
-            before.setdefault(name, f"{f.old_path or f.path}: {qual}")
-        after |= {name for name, _ in _defs(parse(sources.new_text(f)))}
-    return {name: where for name, where in before.items() if name not in after}
-
-
-def _defs(tree: ast.Module | None) -> list[tuple[str, str]]:
-    if tree is None:
-        return []
-    found = []
-
-    def visit(body: list[ast.stmt], prefix: str) -> None:
-        for node in body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                found.append((node.name, prefix + node.name))
-                if isinstance(node, ast.ClassDef):
-                    visit(node.body, f"{prefix}{node.name}.")
-
-    visit(tree.body, "")
-    return found
