@@ -102,6 +102,17 @@ def test_acknowledged_on_base_by_a_person_is_marked_and_does_not_fail(shop, clea
     suite = ET.fromstring(junit).find("testsuite")
     assert suite is not None and suite.get("failures") == "0"
 
+    # the action re-renders the JSON result with `merge`: the mark and the verdict survive
+    saved = repo.path.parent / "check.json"
+    saved.write_text(json.dumps(report))
+    merged = run(["merge", str(saved), "--format", "github"], repo.path, clean_env)
+    assert merged.returncode == 0
+    assert merged.stdout.startswith("::notice file=tests/test_shop.py,line=5,endLine=5,"
+                                    "title=rewritten-expectation (high)::test_discount: expected "
+                                    "90.0 became 80.0 in the same change as the code it tests "
+                                    "[acknowledged ana@example.com: the spec doubled the discount "
+                                    "(#42)]")
+
 
 def test_acknowledgment_from_an_ai_commit_does_not_count(shop, clean_env) -> None:
     repo, fp = shop
