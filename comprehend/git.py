@@ -260,6 +260,11 @@ def current_identity(repo: Repository) -> str | None:
     return f"{name} <{email}>" if name and email else name or email
 
 
+def user_email(repo: Repository) -> str | None:
+    """`git config user.email` here (who acknowledges a finding), or None if unset."""
+    return git_text(["config", "user.email"], repo.root, check=False).strip() or None
+
+
 # --- Commit log for the review's Overview (comprehend/overview.py) ----------------------
 
 
