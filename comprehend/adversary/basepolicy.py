@@ -100,7 +100,8 @@ def _explicit_in_repo(config: Config, repo_root: Path) -> str | None:
 
 def _what(f: ChangedFile, sources: Sources, explicit: str | None) -> str | None:
     paths = {p for p in (f.path, f.old_path) if p}
-    if explicit in paths:
+    if explicit in paths and (PurePosixPath(explicit).name != PYPROJECT
+                              or _table_changed(sources.old_text(f), sources.new_text(f))):
         return f"the --config file {explicit}"
     if CONFIG_FILE in paths:
         return f"the configuration {CONFIG_FILE}"
