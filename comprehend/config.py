@@ -146,6 +146,20 @@ def config_from_texts(own: bytes | None, pyproject: bytes | None, where: str) ->
     return Config()
 
 
+def config_file_from_text(data: bytes, label: str) -> Config:
+    """The configuration in one file's contents (a pyproject.toml's [tool.comprehend] table,
+    or a whole .comprehend.toml-style file); `label` names it in errors."""
+    path = Path(label)
+    text = _decode(data, path)
+    parsed = _parse(path, text)
+    if path.name == "pyproject.toml":
+        table = comprehend_table(parsed)
+        if not isinstance(table, dict):
+            return Config()
+        return _load_data(path, text, table, ("tool", "comprehend"))
+    return _load_data(path, text, parsed, ())
+
+
 def comprehend_table(pyproject: dict[str, Any]) -> Any:
     """The [tool.comprehend] table of a parsed pyproject.toml, or None."""
     tool = pyproject.get("tool", {})

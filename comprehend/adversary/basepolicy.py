@@ -21,7 +21,7 @@ from comprehend.adversary.changes import Sources
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.rules import rule_finding
-from comprehend.config import CONFIG_FILE, Config, comprehend_table
+from comprehend.config import CONFIG_FILE, Config, comprehend_table, config_file_from_text
 from comprehend.git import Repository
 from comprehend.policy import KINDS as POLICY_FOLDERS
 from comprehend.workspace import committed_config
@@ -42,7 +42,7 @@ def policy_at_base(repo: Repository, config: Config, base: str) -> BasePolicy:
     """`config` replaced by the base commit's (unless --config chose a file), with the
     repository's policy folders read from the base commit's tree."""
     if config.read_from == "explicit":
-        where = f"configuration from --config {config.source} (chosen on the command line)"
+        config, where = _explicit_at_base(repo, config, base)
     else:
         if config.read_from != base:
             config = committed_config(repo, base)
@@ -54,6 +54,21 @@ def policy_at_base(repo: Repository, config: Config, base: str) -> BasePolicy:
         else "the shipped policy"
     note = f"{where}, {policy}; none from the change under review"
     return BasePolicy(dataclasses.replace(config, policy_root=folder.name), note, folder)
+
+
+def _explicit_at_base(repo: Repository, config: Config, base: str) -> tuple[Config, str]:
+    """--config FILE: the file the gate's owner chose; when it lives in the repository and
+    the base has it, its content as committed there (the change cannot edit it either)."""
+    inside = _explicit_in_repo(config, repo.root)
+    if inside is not None:
+        spec = f"{base}:{inside}"
+        data = git.read_blobs(repo, [spec]).get(spec)
+        if data is not None:
+            chosen = config_file_from_text(data, f"{base[:12]}:{inside}")
+            return (dataclasses.replace(chosen, read_from="explicit", source=config.source),
+                    f"configuration from --config {inside} as committed in the base "
+                    f"{base[:12]} (chosen on the command line)")
+    return config, f"configuration from --config {config.source} (chosen on the command line)"
 
 
 def _copy_policy(repo: Repository, rev: str, into: Path) -> int:

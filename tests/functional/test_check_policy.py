@@ -174,6 +174,20 @@ def test_explicit_config_wins_and_a_team_may_lower_policy_change(
                for n in report["run"]["notes"])
 
 
+def test_explicit_config_inside_the_repository_is_read_from_the_base(repo: GitRepo, clean_env) -> None:
+    main = shop_with(repo, {"ci/comprehend.toml": '[adversary]\nfail_on = "critical"\n'},
+                     base_files={"ci/comprehend.toml": BASE_CONFIG})
+    code, report = check(repo, clean_env, "--config", "ci/comprehend.toml")
+    assert (code, report["run"]["fail_on"]) == (1, "high")
+    assert rules(report) == sorted([("policy-change", "ci/comprehend.toml", "high"), REWRITTEN])
+    policy = next(f for f in report["findings"] if f["rule"] == "policy-change")
+    assert policy["title"] == ("the change edits the --config file ci/comprehend.toml: this "
+                               "check used the base commit's instead")
+    assert (f"configuration from --config ci/comprehend.toml as committed in the base "
+            f"{main[:12]} (chosen on the command line), the shipped policy; none from the change "
+            "under review") in report["run"]["notes"]
+
+
 def test_working_tree_edit_of_the_config_is_not_used(repo: GitRepo, clean_env) -> None:
     shop_with(repo, {})
     repo.write(".comprehend.toml", '[adversary]\nfail_on = "critical"\n')
