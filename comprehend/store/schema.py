@@ -164,6 +164,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_person ON answers (person, symbol);
     ALTER TABLE cards ADD COLUMN updated_at TEXT;
     """,
+    # (team, issue 11): what FSRS made of each (person, symbol)'s answers, keyed by a digest
+    # of them, so the team report replays only pairs with new answers.
+    """
+    CREATE TABLE recall_timelines (
+        person TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        timeline TEXT NOT NULL,
+        PRIMARY KEY (person, symbol)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
