@@ -40,6 +40,9 @@ class CheckOptions:
     fail_on: str | None = None  # None: [adversary] fail_on
     execute: bool = True  # False: --no-exec, static rules only
     shard: tuple[int, int] | None = None
+    # More rules a surface adds (the comprehension gate of --require-quiz, which lives in
+    # quiz/, above the adversary): called with the change, returns findings and notes.
+    extra: Callable[[Change], tuple[list[Finding], list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     scope = _scope(repo, config, store, change, options, say)
     notes = [scope.description, *_change_notes(repo, change)]
     findings = _static_findings(repo, config, store, change, notes, say)
+    if options.extra is not None:
+        say("comprehension gate")
+        more, more_notes = options.extra(change)
+        findings += more
+        notes += more_notes
     mutation_stats: dict[str, Any] | None = None
     if options.execute:
         say("mutation testing")

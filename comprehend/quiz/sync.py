@@ -101,3 +101,16 @@ def _records(notes: dict[str, bytes]) -> tuple[list[tuple[dict, dict | None]], i
         seen.add(key)
         records.append((answer, question))
     return records, skipped
+
+
+def pull_answers(repo: Repository, store, remote: str | None = None) -> tuple[int, str | None]:
+    """Read-only half of sync, for gates: fetch the shared answers and add the new ones to
+    the store. Returns (answers new to the store, why nothing could be read or None)."""
+    try:
+        remote = choose_remote(repo, remote)
+        if not git.fetch_ref(repo, remote, REF, FETCHED):
+            return 0, f"{remote} has no shared answers yet ({REF})"
+    except (UserError, git.GitFailed) as exc:
+        return 0, str(exc)
+    records, _ = _records(git.read_notes(repo, FETCHED))
+    return import_answers(store, records), None
