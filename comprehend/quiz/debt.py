@@ -31,7 +31,7 @@ from comprehend.quiz.recall import (
     DAY,
     PRIOR_HALF_LIFE,
     PRIOR_MAX,
-    Timeline,
+    TimelineSet,
     decay_constants,
 )
 
@@ -61,7 +61,7 @@ class SymbolFacts:
 @dataclass(frozen=True)
 class TeamFacts:
     symbols: tuple[SymbolFacts, ...]
-    timelines: tuple[Timeline, ...]
+    timelines: TimelineSet
     members: tuple[str, ...]  # current members
     now: float  # unix seconds
 
@@ -127,18 +127,21 @@ class DebtModel:
         self._o_start = np.searchsorted(self._o_key, np.arange(n) * _BIG, side="left")
 
         # Answer timelines of current members, sorted by (pair, day).
-        pairs = [t for t in facts.timelines if t.person in member_index and t.symbol in
-                 self._symbol_index]
+        t = facts.timelines
         sym_of = self._symbol_index
-        self._t_person = np.array([member_index[t.person] for t in pairs], dtype=int)
-        self._t_sym = np.array([sym_of[t.symbol] for t in pairs], dtype=int)
-        e_pair = np.concatenate([np.full(len(t.days), i, dtype=float) for i, t in
-                                 enumerate(pairs)]) if pairs else np.zeros(0)
-        self._e_day = np.concatenate([t.days for t in pairs]) if pairs else np.zeros(0)
-        self._e_stab = np.concatenate([t.stability for t in pairs]) if pairs else np.zeros(0)
-        self._e_right = np.concatenate([t.last_right for t in pairs]) if pairs else np.zeros(0)
+        keep = np.array([p in member_index and s in sym_of for p, s in
+                         zip(t.persons, t.symbols, strict=True)], dtype=bool)
+        kept = np.flatnonzero(keep)
+        self._t_person = np.array([member_index[t.persons[i]] for i in kept], dtype=int)
+        self._t_sym = np.array([sym_of[t.symbols[i]] for i in kept], dtype=int)
+        entries = np.repeat(keep, t.sizes)
+        sizes = t.sizes[keep]
+        e_pair = np.repeat(np.arange(len(kept), dtype=float), sizes)
+        self._e_day = t.days[entries]
+        self._e_stab = t.stability[entries]
+        self._e_right = t.last_right[entries]
         self._e_key = e_pair * _BIG + self._e_day
-        self._e_start = np.searchsorted(self._e_key, np.arange(len(pairs)) * _BIG, side="left")
+        self._e_start = np.searchsorted(self._e_key, np.arange(len(kept)) * _BIG, side="left")
 
         # Authorship of current members, per (member, symbol), sorted by day.
         author_rows = sorted(

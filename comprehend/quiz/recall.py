@@ -13,15 +13,17 @@ Two sources, in order of evidence:
   hand-written line; code only AI wrote gives nobody any recall.
 
 The replay is the only slow part (FSRS costs about 66 microseconds a review); timelines are
-pure functions of a pair's answers, cached by a digest of them."""
+pure functions of a pair's answers, cached in the store by a digest of them."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+import marshal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, groupby
+
+import numpy as np
 
 PRIOR_MAX = 0.8  # a hand-written symbol fresh in its author's mind
 PRIOR_HALF_LIFE = 180.0  # days
@@ -29,15 +31,8 @@ ACCEPTED_AI_WEIGHT = 0.25  # an accepted AI line against a hand-written one
 DAY = 86400.0
 
 
-@dataclass(frozen=True)
-class Review:
-    """One answer, as recall needs it. `at` is unix seconds; rating 1-4 (FSRS Again..Easy)."""
-
-    person: str
-    symbol: str
-    at: float
-    correct: bool
-    rating: int
+# One answer as recall needs it: (person, symbol, unix seconds, correct, rating 1-4 or None).
+Review = tuple[str, str, float, int, "int | None"]
 
 
 @dataclass(frozen=True)
@@ -66,9 +61,9 @@ def decay_constants() -> tuple[float, float]:
     return float(scheduler._FACTOR), float(scheduler._DECAY)
 
 
-def digest(reviews: Sequence[Review]) -> str:
-    key = json.dumps([[r.at, r.rating, r.correct] for r in reviews])
-    return hashlib.sha256(key.encode()).hexdigest()[:24]
+def rating_of(review: Review) -> int:
+    """FSRS rating of an answer: the stored one, else Again for wrong, Good for right."""
+    return int(review[4] or (3 if review[3] else 1))
 
 
 def replay(reviews: Sequence[Review], scheduler=None) -> Timeline:
@@ -80,51 +75,114 @@ def replay(reviews: Sequence[Review], scheduler=None) -> Timeline:
     days, stability, last_right = [], [], []
     right = float("-inf")
     for r in reviews:
-        when = datetime.fromtimestamp(r.at, UTC)
-        card, _ = scheduler.review_card(card, Rating(r.rating), review_datetime=when)
-        if r.correct:
-            right = r.at / DAY
-        days.append(r.at / DAY)
+        when = datetime.fromtimestamp(r[2], UTC)
+        card, _ = scheduler.review_card(card, Rating(rating_of(r)), review_datetime=when)
+        if r[3]:
+            right = r[2] / DAY
+        days.append(r[2] / DAY)
         stability.append(float(card.stability or 0.01))
         last_right.append(right)
-    first = reviews[0]
-    return Timeline(first.person, first.symbol, tuple(days), tuple(stability), tuple(last_right))
+    return Timeline(reviews[0][0], reviews[0][1], tuple(days), tuple(stability), tuple(last_right))
 
 
-def group_reviews(reviews: Iterable[Review]) -> dict[tuple[str, str], list[Review]]:
-    pairs: dict[tuple[str, str], list[Review]] = {}
-    for r in reviews:
-        pairs.setdefault((r.person, r.symbol), []).append(r)
-    for items in pairs.values():
-        items.sort(key=lambda r: (r.at, r.rating))
-    return pairs
+@dataclass(frozen=True)
+class TimelineSet:
+    """Many pairs' timelines, flat: pair i owns `sizes[i]` consecutive entries of `days`,
+    `stability` and `last_right`, in time order."""
+
+    persons: tuple[str, ...]
+    symbols: tuple[str, ...]
+    sizes: np.ndarray
+    days: np.ndarray
+    stability: np.ndarray
+    last_right: np.ndarray
+
+    @staticmethod
+    def of(timelines: Sequence[Timeline]) -> TimelineSet:
+        n = sum(len(t.days) for t in timelines)
+        return TimelineSet(
+            tuple(t.person for t in timelines), tuple(t.symbol for t in timelines),
+            np.array([len(t.days) for t in timelines], dtype=np.int64),
+            np.fromiter(chain.from_iterable(t.days for t in timelines), float, n),
+            np.fromiter(chain.from_iterable(t.stability for t in timelines), float, n),
+            np.fromiter(chain.from_iterable(t.last_right for t in timelines), float, n))
+
+    def timeline(self, i: int, start: int) -> Timeline:
+        end = start + int(self.sizes[i])
+        return Timeline(self.persons[i], self.symbols[i], tuple(self.days[start:end].tolist()),
+                        tuple(self.stability[start:end].tolist()),
+                        tuple(self.last_right[start:end].tolist()))
 
 
-def timelines(reviews: Iterable[Review], cached: dict[tuple[str, str], tuple[str, Timeline]]
-              ) -> tuple[list[Timeline], dict[tuple[str, str], tuple[str, Timeline]]]:
-    """Every pair's timeline, replaying only pairs whose answers differ from `cached`
-    ((person, symbol) -> (digest, timeline)); returns them and the cache to keep."""
+@dataclass(frozen=True)
+class _Cache:
+    overall: tuple
+    digests: dict[tuple[str, str], tuple]
+    timelines: TimelineSet
+    times: np.ndarray  # every answer's time (unix seconds), sorted
+
+
+def team_timelines(store) -> tuple[TimelineSet, np.ndarray]:
+    """Every (person, symbol)'s timeline and every answer's time, from the store's answers.
+    Nothing changed since the last call: read from the cache without a replay; else only
+    pairs whose answers changed are replayed, and the cache is rewritten."""
+    from comprehend.store.team import (
+        answer_times,
+        answers_digest,
+        load_recall_cache,
+        load_reviews,
+        pair_digests,
+        save_recall_cache,
+    )
+
+    overall = answers_digest(store)
+    cache = _decode(load_recall_cache(store))
+    if cache is not None and cache.overall == overall:
+        return cache.timelines, cache.times
+    digests = pair_digests(store)
+    reused: dict[tuple[str, str], Timeline] = {}
+    if cache is not None:
+        start = 0
+        for i, pair in enumerate(zip(cache.timelines.persons, cache.timelines.symbols, strict=True)):
+            if digests.get(pair) == cache.digests.get(pair):
+                reused[pair] = cache.timelines.timeline(i, start)
+            start += int(cache.timelines.sizes[i])
     scheduler = None
     out: list[Timeline] = []
-    keep: dict[tuple[str, str], tuple[str, Timeline]] = {}
-    for pair, items in group_reviews(reviews).items():
-        d = digest(items)
-        hit = cached.get(pair)
-        if hit is not None and hit[0] == d:
-            timeline = hit[1]
-        else:
+    for pair, group in groupby(load_reviews(store), key=lambda r: (r[0], r[1])):
+        items = list(group)
+        timeline = reused.get(pair)
+        if timeline is None:
             scheduler = scheduler or _scheduler()
             timeline = replay(items, scheduler)
-        keep[pair] = (d, timeline)
         out.append(timeline)
-    return out, keep
+    result = TimelineSet.of(out)
+    times = np.sort(np.array(answer_times(store), dtype=float))
+    save_recall_cache(store, _encode(_Cache(overall, digests, result, times)))
+    return result, times
 
 
-def encode_timeline(t: Timeline) -> str:
-    return json.dumps([t.days, t.stability, [x if x != float("-inf") else None for x in t.last_right]])
+def _encode(cache: _Cache) -> bytes:
+    """One marshal blob (private to comprehend; a blob that does not decode is rebuilt)."""
+    t = cache.timelines
+    return marshal.dumps((_FORMAT, cache.overall, list(cache.digests.items()), t.persons,
+                          t.symbols, t.sizes.tobytes(), t.days.tobytes(), t.stability.tobytes(),
+                          t.last_right.tobytes(), cache.times.tobytes()))
 
 
-def decode_timeline(person: str, symbol: str, text: str) -> Timeline:
-    days, stability, last_right = json.loads(text)
-    return Timeline(person, symbol, tuple(days), tuple(stability),
-                    tuple(float("-inf") if x is None else x for x in last_right))
+def _decode(data: bytes | None) -> _Cache | None:
+    if not data:
+        return None
+    try:
+        fmt, overall, digests, persons, symbols, sizes, days, stab, right, times = marshal.loads(data)
+    except (ValueError, TypeError, EOFError):
+        return None
+    if fmt != _FORMAT:
+        return None
+    return _Cache(tuple(overall), {tuple(k): tuple(v) for k, v in digests},
+                  TimelineSet(tuple(persons), tuple(symbols), np.frombuffer(sizes, np.int64),
+                              np.frombuffer(days), np.frombuffer(stab), np.frombuffer(right)),
+                  np.frombuffer(times))
+
+
+_FORMAT = 1

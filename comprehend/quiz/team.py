@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -75,42 +75,46 @@ class TeamReport:
                        islands=tuple(i for i in self.islands if i.member == person))
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["members"] = [asdict(m) for m in self.members]
-        data["modules"] = [{**asdict(m), "understood_by": list(m.understood_by),
-                            "recall": dict(m.recall)} for m in self.modules]
-        data["weeks"] = [{k: v for k, v in asdict(w).items() if k != "end"} for w in self.weeks]
-        data["islands"] = [asdict(i) for i in self.islands]
-        data["former"] = list(self.former)
-        return data
+        return {
+            "debt": self.debt, "debt_ai": self.debt_ai, "answers": self.answers,
+            "members": [{"email": m.email, "answers": m.answers, "correct": m.correct,
+                         "understood_share": m.understood_share} for m in self.members],
+            "former": list(self.former), "membership": self.membership,
+            "modules": [{"id": m.id, "path": m.path, "lines": m.lines, "debt": m.debt,
+                         "ai_share": m.ai_share, "understood_by": list(m.understood_by),
+                         "recall": dict(m.recall)} for m in self.modules],
+            "weeks": [{"week": w.week, "debt": w.debt, "debt_ai": w.debt_ai,
+                       "new_code": w.new_code, "forgetting": w.forgetting,
+                       "repayment": w.repayment, "answers": w.answers} for w in self.weeks],
+            "islands": [{"module": i.module, "member": i.member, "symbols": i.symbols,
+                         "lines": i.lines} for i in self.islands],
+            "truck_factor": self.truck_factor, "symbols": self.symbols, "lines": self.lines,
+        }
 
 
-def build_report(facts: TeamFacts, membership: Membership, answers: Sequence[dict[str, Any]],
+def build_report(facts: TeamFacts, membership: Membership, counts: dict[str, tuple[int, int]],
                  answer_times: Sequence[float], since: float, module_paths: dict[str, str],
                  ) -> TeamReport:
+    """`counts`: person -> (answers, right answers)."""
     model = DebtModel(facts)
     now = facts.now
     snap = model.snapshot(now, now, now)
     first = min((o.at for s in facts.symbols for o in s.origins), default=now)
     weeks = model.weeks(max(since, first), answer_times)
     return TeamReport(
-        debt=snap.debt, debt_ai=snap.debt_ai, answers=len(answers),
-        members=_reach(model, snap, answers), former=membership.former,
+        debt=snap.debt, debt_ai=snap.debt_ai, answers=sum(n for n, _ in counts.values()),
+        members=_reach(model, snap, counts), former=membership.former,
         membership=membership.source, modules=_modules(model, snap, module_paths),
         weeks=tuple(weeks), islands=_islands(model, snap, module_paths), truck_factor=truck_factor(snap),
         symbols=int((snap.lines > 0).sum()), lines=int(snap.lines.sum()),
     )
 
 
-def _reach(model: DebtModel, snap: Snapshot, answers: Sequence[dict[str, Any]]) -> tuple[MemberReach, ...]:
-    given: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for a in answers:
-        counts = given[a["person"].strip().lower()]
-        counts[0] += 1
-        counts[1] += int(bool(a["correct"]))
+def _reach(model: DebtModel, snap: Snapshot, counts: dict[str, tuple[int, int]]
+           ) -> tuple[MemberReach, ...]:
     total = float(snap.weight.sum()) or 1.0
-    reach = [MemberReach(m, given[m][0], given[m][1],
-                         float((snap.weight * (snap.recall[i] >= KNOWS)).sum() / total))
+    known = (snap.recall >= KNOWS) @ snap.weight / total if len(model.members) else []
+    reach = [MemberReach(m, *counts.get(m, (0, 0)), float(known[i]))
              for i, m in enumerate(model.members)]
     return tuple(sorted(reach, key=lambda r: (-r.understood_share, r.email)))
 

@@ -8,20 +8,19 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+
+import numpy as np
 
 from comprehend import git
 from comprehend.config import Config
-from comprehend.errors import UserError
 from comprehend.git import Repository
 from comprehend.graph.codegraph import CodeGraph
 from comprehend.history.attribution import commit_from_row
 from comprehend.history.blame import attribute_files
 from comprehend.quiz.debt import Origin, SymbolFacts, TeamFacts
-from comprehend.quiz.recall import Review, Timeline, decode_timeline, encode_timeline, timelines
+from comprehend.quiz.recall import team_timelines
 from comprehend.store.history import load_commits
-from comprehend.store.quiz import load_answers
-from comprehend.store.team import load_timelines, save_timelines
+from comprehend.store.team import active_people
 
 ACTIVE_DAYS = 365  # without [team] members: who committed or answered in this many days
 _SYMBOL_KINDS = ("function", "class", "constant", "module", "package")
@@ -61,7 +60,7 @@ def symbol_lines(graph: CodeGraph) -> dict[str, dict[int, str]]:
 
 def gather(repo: Repository, config: Config, store, graph: CodeGraph, head: str,
            progress: Callable[[int, int], None] | None = None,
-           now: float | None = None) -> tuple[TeamFacts, Membership, list[float]]:
+           now: float | None = None) -> tuple[TeamFacts, Membership, np.ndarray]:
     """The team facts at `head`, the membership and every answer's time (unix seconds)."""
     now = time.time() if now is None else now
     owners = symbol_lines(graph)
@@ -100,47 +99,22 @@ def gather(repo: Repository, config: Config, store, graph: CodeGraph, head: str,
                         origins.items(), key=lambda item: (item[0][2], item[0][0] or "", item[0][1]))))
         for symbol, origins in sorted(groups.items()))
 
-    answers = load_answers(store)
-    reviews = [Review(normalize(a["person"]), a["symbol"], _seconds(a["answered_at"]),
-                      bool(a["correct"]), int(a["rating"] or (3 if a["correct"] else 1)))
-               for a in answers if a["symbol"]]
-    cached = {(p, s): (d, decode_timeline(p, s, t)) for p, s, d, t in load_timelines(store)}
-    lines_of_time, keep = timelines(reviews, cached)
-    if keep.keys() != cached.keys() or any(cached[k][0] != keep[k][0] for k in keep):
-        save_timelines(store, [(p, s, d, encode_timeline(t)) for (p, s), (d, t) in keep.items()])
-
-    membership = members(config, commits.values(), mailmapped, reviews, now)
-    facts = TeamFacts(symbols=symbols, timelines=tuple(lines_of_time),
+    timelines, times = team_timelines(store)
+    membership = members(config, store, commits.values(), mailmapped, now)
+    facts = TeamFacts(symbols=symbols, timelines=timelines,
                       members=membership.current, now=now)
-    return facts, membership, [r.at for r in reviews]
+    return facts, membership, times
 
 
-def members(config: Config, commits, mailmapped: dict[str, str], reviews: list[Review],
-            now: float) -> Membership:
+def members(config: Config, store, commits, mailmapped: dict[str, str], now: float) -> Membership:
     former = tuple(sorted({normalize(m) for m in config.team.former}))
     if config.team.members:
         current = tuple(sorted({normalize(m) for m in config.team.members} - set(former)))
         return Membership(current, former, "config")
     since = now - ACTIVE_DAYS * 86400
-    active = {r.person for r in reviews if r.at >= since}
+    active = active_people(store, since)
     for c in commits:
         if c.committed_at >= since and c.cls in ("human", "ai") and not any(
                 s.kind == "identity" and s.where == "author" for s in c.signals):
             active.add(mailmapped.get(c.sha, normalize(c.email)))
     return Membership(tuple(sorted(active - set(former))), former, "activity")
-
-
-def check_member(membership: Membership, email: str) -> str:
-    person = normalize(email)
-    if person not in membership.current and person not in membership.former:
-        known = ", ".join(membership.current[:8]) or "none"
-        raise UserError(f"--member {email}: not a member of this team (current: {known}); "
-                        "list members in [team] members of .comprehend.toml")
-    return person
-
-
-def _seconds(iso: str) -> float:
-    return datetime.fromisoformat(iso).astimezone(UTC).timestamp()
-
-
-__all__ = ["Membership", "Timeline", "gather", "members", "symbol_lines", "check_member"]

@@ -164,15 +164,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_person ON answers (person, symbol);
     ALTER TABLE cards ADD COLUMN updated_at TEXT;
     """,
-    # (team, issue 11): what FSRS made of each (person, symbol)'s answers, keyed by a digest
-    # of them, so the team report replays only pairs with new answers.
+    # (team, issue 11): what FSRS made of each (person, symbol)'s answers, one blob, so the
+    # team report replays only pairs with new answers.
     """
-    CREATE TABLE recall_timelines (
-        person TEXT NOT NULL,
-        symbol TEXT NOT NULL,
-        digest TEXT NOT NULL,
-        timeline TEXT NOT NULL,
-        PRIMARY KEY (person, symbol)
+    CREATE TABLE recall_cache (
+        key TEXT PRIMARY KEY,
+        data BLOB NOT NULL
     );
     """,
 ]

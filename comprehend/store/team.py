@@ -1,26 +1,67 @@
-"""The recall timelines cache: what FSRS made of each (person, symbol)'s answers, keyed by
-a digest of those answers, so a team report replays only pairs with new answers. Plain rows:
-the timeline is text that comprehend/quiz/recall.py encodes and decodes."""
+"""Team facts as plain rows: answers as recall needs them, answer counts per person, and
+the recall cache (what FSRS made of every (person, symbol)'s answers, as one blob that
+comprehend/quiz/recall.py encodes), so a team report replays only pairs with new answers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from comprehend.store.connection import Store
 
-
-def load_timelines(store: Store) -> list[tuple[str, str, str, str]]:
-    """(person, symbol, digest, timeline text) of every cached pair."""
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT person, symbol, digest, timeline FROM recall_timelines").fetchall()]
+_CACHE_KEY = "recall-timelines"
 
 
-def save_timelines(store: Store, rows: Sequence[tuple[str, str, str, str]]) -> None:
-    """Replace the cache with these (person, symbol, digest, timeline text) rows."""
+def load_reviews(store: Store) -> list[tuple[str, str, float, int, int | None]]:
+    """(person lower-cased, symbol, unix seconds, correct, rating) of every answer about a
+    symbol, ordered by person, symbol and time."""
+    return store.conn.execute(
+        f"SELECT lower(trim(person)), symbol, {_AT}, correct, rating FROM answers "
+        "WHERE symbol IS NOT NULL AND symbol != '' ORDER BY 1, 2, 3, rating").fetchall()
+
+
+_AT = "CAST(strftime('%s', answered_at) AS INTEGER)"
+_RATING = "coalesce(rating, CASE WHEN correct THEN 3 ELSE 1 END)"
+
+
+def answers_digest(store: Store) -> tuple:
+    """What identifies the answers: their count and two exact integer sums of their times.
+    Answers are only ever added, so any change shows."""
+    return tuple(store.conn.execute(
+        f"SELECT count(*), total({_AT}), total({_AT} * {_RATING}) FROM answers "
+        "WHERE symbol IS NOT NULL AND symbol != ''").fetchone())
+
+
+def pair_digests(store: Store) -> dict[tuple[str, str], tuple]:
+    """The same per (person lower-cased, symbol)."""
+    return {(r[0], r[1]): tuple(r[2:]) for r in store.conn.execute(
+        f"SELECT lower(trim(person)), symbol, count(*), total({_AT}), total({_AT} * {_RATING}) "
+        "FROM answers WHERE symbol IS NOT NULL AND symbol != '' GROUP BY 1, 2")}
+
+
+def answer_times(store: Store) -> list[float]:
+    """Every answer's time (unix seconds)."""
+    return [r[0] for r in store.conn.execute(f"SELECT {_AT} FROM answers")]
+
+
+def active_people(store: Store, since: float) -> set[str]:
+    """Who (lower-cased) answered at or after `since` (unix seconds)."""
+    return {r[0] for r in store.conn.execute(
+        f"SELECT DISTINCT lower(trim(person)) FROM answers WHERE {_AT} >= ?", (int(since),))}
+
+
+def answer_counts(store: Store) -> dict[str, tuple[int, int]]:
+    """person (lower-cased) -> (answers, right answers)."""
+    return {row[0]: (row[1], row[2]) for row in store.conn.execute(
+        "SELECT lower(trim(person)), count(*), sum(correct != 0) FROM answers GROUP BY 1")}
+
+
+def load_recall_cache(store: Store) -> bytes | None:
+    row = store.conn.execute("SELECT data FROM recall_cache WHERE key = ?", (_CACHE_KEY,)).fetchone()
+    return row[0] if row else None
+
+
+def save_recall_cache(store: Store, data: bytes) -> None:
     with store.transaction() as conn:
-        conn.execute("DELETE FROM recall_timelines")
-        conn.executemany("INSERT INTO recall_timelines (person, symbol, digest, timeline) "
-                         "VALUES (?, ?, ?, ?)", rows)
+        conn.execute("INSERT OR REPLACE INTO recall_cache (key, data) VALUES (?, ?)",
+                     (_CACHE_KEY, data))
 
 
 def export_answers(store: Store) -> list[tuple[dict, dict | None]]:

@@ -11,7 +11,7 @@ from comprehend.git import resolve_ref
 from comprehend.graph.build import build_graph
 from comprehend.quiz.team import TeamReport, build_report
 from comprehend.quiz.teamfacts import gather
-from comprehend.store.quiz import load_answers
+from comprehend.store.team import answer_counts
 
 DEFAULT_WEEKS = 26
 
@@ -30,5 +30,5 @@ def load_team(workspace, store, *, since: float | None = None, rev: str = "HEAD"
                                       progress=progress, now=now)
     paths = {node_id: node["path"] for node_id, node in graph.nodes.items()
              if node["kind"] in ("module", "package")}
-    return build_report(facts, membership, load_answers(store), times,
+    return build_report(facts, membership, answer_counts(store), times,
                         default_since(now) if since is None else since, paths)

@@ -9,7 +9,7 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 
 from comprehend.quiz.debt import DebtModel, Origin, SymbolFacts, TeamFacts, truck_factor
-from comprehend.quiz.recall import Review, replay
+from comprehend.quiz.recall import TimelineSet, replay
 
 DAY = 86400.0
 T0 = datetime(2026, 3, 2, tzinfo=UTC).timestamp()  # a Monday
@@ -22,8 +22,8 @@ def symbol(id_: str, *origins: Origin, rank: float = 0.0) -> SymbolFacts:
 def model(symbols, members, now, reviews=()) -> DebtModel:
     by_pair: dict = {}
     for r in reviews:
-        by_pair.setdefault((r.person, r.symbol), []).append(r)
-    timelines = tuple(replay(sorted(items, key=lambda r: r.at)) for items in by_pair.values())
+        by_pair.setdefault((r[0], r[1]), []).append(r)
+    timelines = TimelineSet.of([replay(sorted(items, key=lambda r: r[2])) for items in by_pair.values()])
     return DebtModel(TeamFacts(tuple(symbols), timelines, tuple(members), now))
 
 
@@ -73,7 +73,7 @@ def test_a_former_members_knowledge_leaves_with_them() -> None:
 
 def test_right_answers_replace_the_prior_with_fsrs_recall() -> None:
     h = symbol("m.h", Origin(None, "ai", T0, 10))
-    answer = Review("bob@x", "m.h", T0 + DAY, True, 3)
+    answer = ("bob@x", "m.h", T0 + DAY, 1, 3)
     now = T0 + 11 * DAY
     snap = model([h], ["bob@x"], now, [answer]).snapshot(now, now, now)
     scheduler = Scheduler(enable_fuzzing=False)
@@ -87,7 +87,7 @@ def test_right_answers_replace_the_prior_with_fsrs_recall() -> None:
 
 def test_code_changed_after_the_last_right_answer_is_partly_unknown_again() -> None:
     h = symbol("m.h", Origin(None, "ai", T0, 6), Origin(None, "ai", T0 + 2 * DAY, 4))
-    answer = Review("bob@x", "m.h", T0 + DAY, True, 3)
+    answer = ("bob@x", "m.h", T0 + DAY, 1, 3)
     now = T0 + 3 * DAY
     unchanged = model([symbol("m.h", Origin(None, "ai", T0, 10))], ["bob@x"], now, [answer])
     changed = model([h], ["bob@x"], now, [answer])
@@ -98,10 +98,10 @@ def test_code_changed_after_the_last_right_answer_is_partly_unknown_again() -> N
 def test_a_week_splits_into_forgetting_new_code_and_repayment_that_add_up() -> None:
     f = symbol("m.f", Origin("alice@x", "human", T0, 10))
     g = symbol("m.g", Origin(None, "ai", T0 + 8 * DAY, 10))  # new AI code in week two
-    answer = Review("alice@x", "m.g", T0 + 9 * DAY, True, 3)
+    answer = ("alice@x", "m.g", T0 + 9 * DAY, 1, 3)
     now = T0 + 13 * DAY
     m = model([f, g], ["alice@x"], now, [answer])
-    first, second = m.weeks(T0, [answer.at])
+    first, second = m.weeks(T0, [answer[2]])
     assert (first.week, second.week) == ("2026-W10", "2026-W11")
     assert first.debt == pytest.approx(1 - 0.8 * 0.5 ** (7 / 180))
     assert second.debt - first.debt == pytest.approx(
@@ -114,8 +114,8 @@ def test_a_week_splits_into_forgetting_new_code_and_repayment_that_add_up() -> N
 
 def test_weeks_replay_to_the_same_history_every_time() -> None:
     f = symbol("m.f", Origin("alice@x", "human", T0, 10))
-    answer = Review("alice@x", "m.f", T0 + 9 * DAY, False, 1)
-    runs = [model([f], ["alice@x"], T0 + 20 * DAY, [answer]).weeks(T0, [answer.at]) for _ in range(2)]
+    answer = ("alice@x", "m.f", T0 + 9 * DAY, 0, 1)
+    runs = [model([f], ["alice@x"], T0 + 20 * DAY, [answer]).weeks(T0, [answer[2]]) for _ in range(2)]
     assert runs[0] == runs[1]
 
 
