@@ -84,6 +84,15 @@ class AttributionConfig:
 
 
 @dataclass(frozen=True)
+class TeamConfig:
+    # Who is on the team now (emails, after .mailmap); empty: everyone who committed or
+    # answered a question in the last 365 days.
+    members: tuple[str, ...] = ()
+    # Who left: their knowledge no longer counts.
+    former: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     # Path of the SQLite store, relative to the repository root; None means
     # .git/comprehend/comprehend.db inside the repository's (common) git dir.
@@ -91,6 +100,7 @@ class Config:
     adversary: AdversaryConfig = field(default_factory=AdversaryConfig)
     graph: GraphConfig = field(default_factory=GraphConfig)
     attribution: AttributionConfig = field(default_factory=AttributionConfig)
+    team: TeamConfig = field(default_factory=TeamConfig)
     # Where the config came from: the file path (or REV:path when read from a commit), or
     # None for built-in defaults.
     source: str | None = field(default=None, metadata={"internal": True})

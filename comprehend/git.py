@@ -652,3 +652,81 @@ class BlobReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# --- Sharing through a notes ref of comprehend's own (comprehend sync) --------------------
+
+# Notes commits are comprehend's bookkeeping: made under its own name, so sync works where
+# no user.name is configured (a CI runner) and never borrows someone's identity.
+_NOTES_IDENTITY = {"GIT_AUTHOR_NAME": "comprehend sync", "GIT_AUTHOR_EMAIL": "sync@comprehend.invalid",
+                   "GIT_COMMITTER_NAME": "comprehend sync",
+                   "GIT_COMMITTER_EMAIL": "sync@comprehend.invalid"}
+
+
+def remote_names(repo: Repository) -> list[str]:
+    return git_text(["remote"], repo.root).split()
+
+
+def upstream_remote(repo: Repository) -> str | None:
+    """The remote the current branch tracks, if any."""
+    branch = git_text(["symbolic-ref", "-q", "--short", "HEAD"], repo.root, check=False).strip()
+    if not branch:
+        return None
+    remote = git_text(["config", f"branch.{branch}.remote"], repo.root, check=False).strip()
+    return remote or None
+
+
+def write_blob(repo: Repository, data: bytes) -> str:
+    """Store `data` as a blob in the repository's objects; returns its id."""
+    return git_text(["hash-object", "-w", "--stdin"], repo.root, input=data).strip()
+
+
+def read_notes(repo: Repository, ref: str) -> dict[str, bytes]:
+    """annotated object -> note text, for every note under `ref` ({} without the ref)."""
+    pairs = list_notes(repo, ref)
+    texts = read_blobs(repo, [note for note, _ in pairs])
+    return {obj: texts.get(note, b"") for note, obj in pairs}
+
+
+def set_note(repo: Repository, ref: str, obj: str, text: bytes) -> None:
+    """Replace the note on `obj` under `ref` (one commit on that notes ref, nothing else)."""
+    run_git(["notes", f"--ref={ref}", "add", "-f", "-F", "-", obj], repo.root, input=text,
+            env=_NOTES_IDENTITY)
+
+
+def fetch_ref(repo: Repository, remote: str, src: str, dst: str) -> bool:
+    """Fetch `src` of `remote` into our `dst` (forced: dst is a private tracking ref);
+    False when the remote has no such ref yet."""
+    proc = run_git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote,
+                    f"+{src}:{dst}"], repo.root, check=False)
+    if proc.returncode == 0:
+        return True
+    message = proc.stderr.decode("utf-8", "replace")
+    if "couldn't find remote ref" in message:
+        return False
+    first = message.strip().splitlines()
+    raise GitFailed(f"git fetch {remote} failed: {first[-1] if first else proc.returncode}")
+
+
+def merge_notes(repo: Repository, ref: str, other: str) -> None:
+    """Merge the notes of `other` into `ref` with git's cat_sort_uniq strategy: each note
+    becomes the sorted union of both sides' lines, so appends never conflict."""
+    run_git(["notes", f"--ref={ref}", "merge", "--quiet", "-s", "cat_sort_uniq", other],
+            repo.root, env=_NOTES_IDENTITY)
+
+
+def push_ref(repo: Repository, remote: str, src: str, dst: str) -> bool:
+    """Push `src` to `dst` of `remote` without forcing; False when the remote moved on
+    (someone else pushed first: fetch, merge and try again)."""
+    proc = run_git(["push", "--quiet", "--porcelain", remote, f"{src}:{dst}"], repo.root,
+                   check=False)
+    if proc.returncode == 0:
+        return True
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    # Someone else's push won the race: the ref moved ([rejected]) or was being updated as
+    # we pushed (the remote could not lock it).
+    if any(sign in out for sign in ("[rejected]", "non-fast-forward", "fetch first",
+                                    "cannot lock ref", "failed to update ref", "[remote rejected]")):
+        return False
+    lines = out.strip().splitlines()
+    raise GitFailed(f"git push {remote} failed: {lines[-1] if lines else proc.returncode}")

@@ -42,6 +42,9 @@ class CheckOptions:
     fail_on: str | None = None  # None: [adversary] fail_on
     execute: bool = True  # False: --no-exec, static rules only
     shard: tuple[int, int] | None = None
+    # More rules a surface adds (the comprehension gate of --require-quiz, which lives in
+    # quiz/, above the adversary): called with the change, returns findings and notes.
+    extra: Callable[[Change], tuple[list[Finding], list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     notes = [scope.description, base_policy.note, *_change_notes(repo, change)]
     findings = _static_findings(repo, config, store, change, notes, say)
     tampering = policy_changes(change, Sources(repo, change), config, repo.root)
+    if options.extra is not None:
+        say("comprehension gate")
+        more, more_notes = options.extra(change)
+        findings += more
+        notes += more_notes
     mutation_stats: dict[str, Any] | None = None
     if options.execute:
         say("mutation testing")

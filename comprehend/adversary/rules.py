@@ -45,6 +45,11 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The signature of a test edited to pass: the new expectation may encode the bug, and "
          "mutation testing cannot see it, since the rewritten test kills the mutants of the "
          "very code it now agrees with."),
+    Rule("not-understood", "medium",
+         "With --require-quiz: an AI-changed symbol of the diff that no current team member "
+         "has answered a quiz question about correctly since it changed.",
+         "Nobody on the team has shown they understand this code; whether that blocks a "
+         "merge is the team's call ([adversary] severity), so by default it asks for a quiz."),
     Rule("deleted-test", "high",
          "The diff deletes a test function or a test file.",
          "A deleted test is the simplest way to make a failing suite pass."),

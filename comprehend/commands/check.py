@@ -37,10 +37,13 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 @click.option("--shard", metavar="K/N", default=None,
               help="Run the K-th of N deterministic slices of the mutants (merge the JSON "
                    "results with `comprehend merge`).")
+@click.option("--require-quiz", is_flag=True,
+              help="Add a not-understood finding for each AI-changed symbol that no current "
+                   "member has answered about correctly since it changed.")
 @click.pass_context
 def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
             all_authors: bool, fail_on: str | None, no_exec: bool, fmt: str,
-            output: Path | None, shard: str | None) -> None:
+            output: Path | None, shard: str | None, require_quiz: bool) -> None:
     """Review a change with the adversary: test integrity, risky changes and (unless
     --no-exec) mutation testing of the lines it added. This runs the repository's tests."""
     from comprehend.adversary.changes import resolve_spec
@@ -55,9 +58,14 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
     # Configuration from the base of the change, never the head under review (it must not
     # choose its own gate); --config FILE still wins.
     ws = workspace_from(ctx, path, config_at=lambda repo: resolve_spec(repo, base, head).base)
-    options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
-                           execute=not no_exec, shard=shard_spec)
     with ws.open_store() as store, _progress() as say:
+        gate = None
+        if require_quiz:
+            from comprehend.quiz.gate import quiz_gate
+
+            gate = quiz_gate(ws.repo, ws.config, store)
+        options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
+                               execute=not no_exec, shard=shard_spec, extra=gate)
         result = run_check(ws.repo, ws.config, store, options, progress=say)
     emit(result, fmt, output)
     ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)

@@ -3,6 +3,7 @@ stdout is not a terminal (or with --no-tui)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,10 @@ def command(ctx: click.Context, path: Path, no_tui: bool) -> None:
 def open_review(workspace, *, tui: bool) -> bool:
     """Run the UI when asked and both ends are a terminal, else print the summary.
     Returns whether the UI ran."""
-    if tui and sys.stdout.isatty() and sys.stdin.isatty():
+    # A session of `comprehend serve` talks to the browser through textual-serve's driver,
+    # over pipes: the UI, never the summary.
+    served = os.environ.get("COMPREHEND_SERVED") == "1" and "TEXTUAL_DRIVER" in os.environ
+    if tui and (served or (sys.stdout.isatty() and sys.stdin.isatty())):
         from comprehend.tui.app import ReviewApp
 
         ReviewApp(workspace).run()

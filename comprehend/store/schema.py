@@ -164,6 +164,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_person ON answers (person, symbol);
     ALTER TABLE cards ADD COLUMN updated_at TEXT;
     """,
+    # (team, issue 11): what FSRS made of each (person, symbol)'s answers, one blob, so the
+    # team report replays only pairs with new answers.
+    """
+    CREATE TABLE recall_cache (
+        key TEXT PRIMARY KEY,
+        data BLOB NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,34 @@
+"""The team view: one call that builds the team report for the repository at head, shared
+by `comprehend team` (text, JSON, HTML) and the Team screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from comprehend.git import resolve_ref
+from comprehend.graph.build import build_graph
+from comprehend.quiz.team import TeamReport, build_report
+from comprehend.quiz.teamfacts import gather
+from comprehend.store.team import answer_counts
+
+DEFAULT_WEEKS = 26
+
+
+def default_since(now: float) -> float:
+    return (datetime.fromtimestamp(now, UTC) - timedelta(weeks=DEFAULT_WEEKS - 1)).timestamp()
+
+
+def load_team(workspace, store, *, since: float | None = None, rev: str = "HEAD",
+              now: float | None = None,
+              progress: Callable[[int, int], None] | None = None) -> TeamReport:
+    now = time.time() if now is None else now
+    head = resolve_ref(workspace.repo, rev, option="--rev")
+    graph = build_graph(workspace.repo, workspace.config, store, rev=head)
+    facts, membership, times = gather(workspace.repo, workspace.config, store, graph, head,
+                                      progress=progress, now=now)
+    paths = {node_id: node["path"] for node_id, node in graph.nodes.items()
+             if node["kind"] in ("module", "package")}
+    return build_report(facts, membership, answer_counts(store), times,
+                        default_since(now) if since is None else since, paths)
