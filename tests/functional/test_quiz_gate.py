@@ -37,8 +37,8 @@ def change(tmp_path: Path) -> tuple[GitRepo, str, str]:
     return r, base, head
 
 
-def gate(r: GitRepo, base: str, head: str, env) -> dict:
-    proc = run(["check", "--require-quiz", "--no-exec", "--base", base, "--head", head,
+def gate(r: GitRepo, base: str, head: str, env, *options: str) -> dict:
+    proc = run([*options, "check", "--require-quiz", "--no-exec", "--base", base, "--head", head,
                 "--format", "json"], r.path, env)
     assert proc.returncode in (0, 1), proc.stderr
     return json.loads(proc.stdout)
@@ -81,11 +81,12 @@ def test_each_ai_changed_symbol_needs_a_right_answer_since_the_change(change, cl
     assert not_understood(gate(r, base, head, clean_env)) == []
 
 
-def test_the_team_can_make_it_block(change, clean_env) -> None:
+def test_the_team_can_make_it_block(change, clean_env, tmp_path: Path) -> None:
     r, base, head = change
-    r.write(".comprehend.toml", (r.path / ".comprehend.toml").read_text()
-            + '\n[adversary]\nseverity = { "not-understood" = "high" }\n')
-    report = gate(r, base, head, clean_env)
+    ci_config = tmp_path / "ci.toml"  # a CI owner's file: the change cannot edit it
+    ci_config.write_text((r.path / ".comprehend.toml").read_text()
+                         + '\n[adversary]\nseverity = { "not-understood" = "high" }\n')
+    report = gate(r, base, head, clean_env, "--config", str(ci_config))
     assert (report["verdict"], not_understood(report)) == ("fail", [("calc.py", 5, "calc.scale")])
 
 
