@@ -463,11 +463,17 @@ def iter_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, by
     assert proc.stdin is not None and proc.stdout is not None
 
     def feed() -> None:
+        # Names may be "REV:path" with a path git gave us as bytes (surrogateescape); and
+        # whatever happens, stdin is closed, or git waits for more and we wait for git.
         try:
-            proc.stdin.write(("\n".join(blobs) + "\n").encode())  # type: ignore[union-attr]
-            proc.stdin.close()  # type: ignore[union-attr]
+            proc.stdin.write(("\n".join(blobs) + "\n").encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
         except (BrokenPipeError, ValueError):
             pass
+        finally:
+            try:
+                proc.stdin.close()  # type: ignore[union-attr]
+            except (BrokenPipeError, ValueError):
+                pass
 
     import threading
 

@@ -9,7 +9,8 @@ from rich.padding import Padding
 from rich.text import Text
 
 from comprehend.adversary.review import CheckResult
-from comprehend.report.common import by_file, change_label, evidence_lines, headline
+from comprehend.display import printable
+from comprehend.report.common import COMMAND_KEYS, by_file, change_label, evidence_lines, headline
 
 _STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
           "low": "cyan", "info": "dim"}
@@ -22,24 +23,32 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
     run = result.run
     console.print(Text(f"comprehend check {change_label(run)}", style="bold"))
     for note in result.notes:
-        console.print(Padding(Text(f"note: {note}", style="dim"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(f"note: {printable(note, one_line=True)}", style="dim"),
+                              (0, 0, 0, 2), expand=False))
     for path, findings in by_file(result.findings).items():
         console.print()
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(printable(path, one_line=True), style="bold underline"))
         for f in findings:
             lines = f"{f.start_line}" if f.start_line == f.end_line else f"{f.start_line}-{f.end_line}"
             head = Text("  ")
             head.append(f"{f.severity.upper():<8}", style=_STYLE.get(f.severity, ""))
             head.append(f" {f.rule}", style="bold")
             head.append(f"  line {lines}  ")
-            head.append(f.title)
+            head.append(printable(f.title, one_line=True))
             console.print(head)
             for key, value in evidence_lines(f):
+                value = printable(value)
                 body = Text(f"{key}: ", style="dim")
                 if "\n" in value:
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))
                     console.print(Padding(Text(value, style="dim" if key == "code" else ""),
                                           (0, 0, 0, 8), expand=False))
+                elif key in COMMAND_KEYS:
+                    # a command is copied whole: never wrapped inside a test id
+                    line = Text("      ")
+                    line.append_text(body)
+                    line.append(value)
+                    console.print(line, soft_wrap=True)
                 else:
                     body.append(value)
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))

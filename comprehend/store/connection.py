@@ -57,6 +57,21 @@ class Store:
         self.close()
 
 
+def path_value(path: str) -> str | bytes:
+    """A repository path as SQLite stores it, losslessly: the text itself, or its raw
+    bytes (a BLOB) when git gave a name that is not UTF-8 (kept with surrogateescape)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape")
+    return path
+
+
+def path_from(value: str | bytes) -> str:
+    """The path `path_value` stored."""
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
 _RECOVER = "move it aside (mv {p} {p}.bad) to start a fresh store, or restore it from a backup"
 
 
