@@ -25,7 +25,11 @@ _ENV_OVERRIDES = {
 
 
 class GitFailed(RepositoryError):
-    """git exited non-zero; the message carries its first stderr line."""
+    """git exited non-zero; the message carries its first stderr line (`reason`)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -57,7 +61,7 @@ def run_git(
     if check and proc.returncode != 0:
         first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = first[0] if first else f"exit code {proc.returncode}"
-        raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
+        raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}", reason)
     return proc
 
 
@@ -311,7 +315,7 @@ def stream_records(args: Sequence[str], cwd: Path | str, separator: bytes = b"\0
         if proc.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
             reason = lines[0] if lines else f"exit code {proc.returncode}"
-            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
+            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}", reason)
     finally:
         if proc.poll() is None:
             proc.kill()

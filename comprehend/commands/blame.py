@@ -43,7 +43,8 @@ def command(ctx: click.Context, file: Path, rev: str, as_json: bool) -> None:
         click.echo(f"comprehend: shallow clone: lines older than its history are unknown; {SHALLOW_FIX}",
                    err=True)
     with workspace.open_store() as store:
-        lines = attribute_lines(workspace.repo, workspace.config, store, path, sha)
+        lines = attribute_lines(workspace.repo, workspace.config, store, path, sha,
+                                on_warning=lambda w: click.echo(f"comprehend: {printable(w)}", err=True))
         if as_json:
             click.echo(json.dumps({
                 "file": without_surrogates(path),
