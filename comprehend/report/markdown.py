@@ -96,33 +96,41 @@ def render(result: CheckResult, limit: int = LIMIT) -> str:
 
 def _findings(findings: tuple[Finding, ...], budget: int) -> list[str]:
     """The table and the details of as many findings as fit in `budget` characters, most
-    severe first (the table before any details), and a line saying what was left out."""
+    severe first: table rows within half the budget, then details of those rows in order,
+    then more rows with what is left, and a line saying what was left out."""
     if not findings:
         return []
     ordered = sorted(findings, key=lambda f: -SEVERITY_ORDER[f.severity])
-    budget -= 600  # room for the line saying what was left out
-    table = ["| severity | rule | location | finding |", "|---|---|---|---|", ""]
-    budget -= _size(table)
-    rows, details = [], []
-    for f in ordered:
-        row = _row(f)
-        if len(row) + 1 > budget:
-            break
-        rows.append(row)
-        budget -= len(row) + 1
+    table = ["| severity | rule | location | finding |", "|---|---|---|---|"]
+    budget -= 600 + _size(table) + 1  # room for the line saying what was left out
+    rows = _rows_within(ordered, budget // 2)
+    budget -= _size(rows)
+    details: list[str] = []
+    detailed = 0
     for f in ordered[:len(rows)]:
         block = _details(f)
         if _size(block) > budget:
             break
         details += block
         budget -= _size(block)
-    out = table[:2] + rows + [""] + details
+        detailed += 1
+    rows += _rows_within(ordered[len(rows):], budget)
+    out = table + rows + [""] + details
     left_out = ordered[len(rows):]
-    undetailed = len(rows) - sum(1 for line in details if line == "<details>")
-    if left_out or undetailed:
-        out.append(_left_out_line(left_out, undetailed))
-        out.append("")
+    if left_out or detailed < len(rows):
+        out += [_left_out_line(left_out, len(rows) - detailed), ""]
     return out
+
+
+def _rows_within(findings: list[Finding], budget: int) -> list[str]:
+    rows: list[str] = []
+    for f in findings:
+        row = _row(f)
+        if len(row) + 1 > budget:
+            break
+        rows.append(row)
+        budget -= len(row) + 1
+    return rows
 
 
 def _left_out_line(left_out: list[Finding], undetailed: int) -> str:

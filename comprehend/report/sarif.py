@@ -12,7 +12,7 @@ from comprehend.adversary.findings import Finding
 from comprehend.adversary.review import CheckResult
 from comprehend.adversary.rules import RULES
 from comprehend.display import without_surrogates
-from comprehend.report.common import rerun_command
+from comprehend.report.common import COMMAND_KEYS, rerun_command, short_command
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -49,6 +49,12 @@ def _message(f: Finding) -> str:
     return "\n".join(parts)
 
 
+def _evidence(f: Finding) -> dict[str, Any]:
+    # commands as a person copies them; the JSON report keeps every test id
+    return {k: short_command(v) if k in COMMAND_KEYS and isinstance(v, str) else v
+            for k, v in f.evidence.items()}
+
+
 def _uri(path: str) -> str:
     # a name that is not UTF-8 keeps its bytes, percent-encoded: lossless and a valid URI
     return quote(path.encode("utf-8", "surrogateescape"))
@@ -74,7 +80,7 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
             }}],
             "partialFingerprints": {"comprehendFingerprint/v1": f.fingerprint},
             "properties": {"severity": f.severity, "confidence": f.confidence,
-                           "evidence": f.evidence},
+                           "evidence": _evidence(f)},
         })
     run = result.run
     return {
