@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,14 @@ from comprehend.store.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Waits for the starting gun (a file appearing), then opens the store and prints its version.
+# Says it is ready, waits for the starting gun (a line on stdin), then opens the store and
+# prints its version.
 OPENER = """
-import sys, time
+import sys
 from pathlib import Path
 from comprehend.store.connection import open_store
-gun = Path(sys.argv[2])
-while not gun.exists():
-    time.sleep(0.001)
+print("ready", flush=True)
+sys.stdin.readline()
 with open_store(Path(sys.argv[1])) as store:
     print(store.schema_version())
 """
@@ -35,13 +34,15 @@ with open_store(Path(sys.argv[1])) as store:
 
 @pytest.mark.parametrize("round_", range(3))
 def test_twenty_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path, round_: int) -> None:
-    db, gun = tmp_path / "new.db", tmp_path / "go"
+    db = tmp_path / "new.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(db), str(gun)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(db)], env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for _ in range(20)]
-    time.sleep(1.0)  # every interpreter started and waiting
-    gun.touch()
+    assert [p.stdout.readline() for p in procs] == ["ready\n"] * 20  # all imported, all waiting
+    for p in procs:  # the gun: as close together as one process can fire it
+        p.stdin.write("go\n")
+        p.stdin.flush()
     results = [(*p.communicate(timeout=120), p.returncode) for p in procs]
     assert [err for _out, err, code in results if code != 0] == []
     assert [out for out, _err, _code in results] == [f"{SCHEMA_VERSION}\n"] * 20
