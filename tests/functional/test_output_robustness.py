@@ -142,3 +142,24 @@ def test_partial_clone_fixture_really_lacks_the_old_blobs(tmp_path: Path) -> Non
     proc = subprocess.run(["git", "blame", "-C", "-M", "a.py"], cwd=tmp_path / "partial",
                           env={**os.environ, **BASE_ENV}, capture_output=True, text=True)
     assert proc.returncode == 128
+
+
+def test_check_reports_findings_in_a_non_utf8_test_file_in_every_format(tmp_path: Path, clean_env) -> None:
+    repo = GitRepo.create(tmp_path / "project")
+    repo.write("README.md", "# p\n")
+    repo.commit("Start\n")
+    (repo.path / os.fsdecode(b"test_caf\xe9.py")).write_bytes(b"def test_x():\n    x = 1\n")
+    repo.commit("Add a test" + AI_TRAILER)
+    db = tmp_path / "c.db"
+    for fmt in ("text", "json", "sarif", "junit", "github", "markdown"):
+        proc = run(["--db", str(db), "check", "--no-exec", "--base", "HEAD~1", "--format", fmt, "."],
+                   repo.path, clean_env)
+        assert (proc.returncode, proc.stderr) == (1, ""), fmt
+        shown = {"json": "test_caf\\ufffd.py", "sarif": "test_caf%E9.py"}.get(fmt, "test_caf\ufffd.py")
+        assert shown in proc.stdout, fmt
+    report = json.loads(run(["--db", str(db), "check", "--no-exec", "--base", "HEAD~1", "--format",
+                             "json", "."], repo.path, clean_env).stdout)
+    assert [(f["rule"], f["file"]) for f in report["findings"]] == [("test-cannot-fail", "test_caf\ufffd.py")]
+    with sqlite3.connect(db) as conn:
+        stored = {row[0] for row in conn.execute("SELECT file FROM findings")}
+    assert stored == {b"test_caf\xe9.py"}
