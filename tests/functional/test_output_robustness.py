@@ -163,3 +163,12 @@ def test_check_reports_findings_in_a_non_utf8_test_file_in_every_format(tmp_path
     with sqlite3.connect(db) as conn:
         stored = {row[0] for row in conn.execute("SELECT file FROM findings")}
     assert stored == {b"test_caf\xe9.py"}
+
+
+def test_review_plain_summary_strips_escape_sequences_from_subjects(latin1_repo, clean_env, tmp_path) -> None:
+    git(latin1_repo.path, "commit", "-q", "--allow-empty", "-m", "evil \x1b]0;title\x07subject \x1b[31mred")
+    proc = run(["--db", str(tmp_path / "c.db"), "review", "."], latin1_repo.path, clean_env)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert proc.stdout.splitlines()[-3].endswith("  evil subject red")
+    assert proc.stdout.splitlines()[-2].endswith("  Add g red")
