@@ -438,6 +438,21 @@ def text_line_counts(repo: Repository, rev: str) -> dict[str, int | None]:
     return counts
 
 
+def promisor_remote(repo: Repository) -> str | None:
+    """The remote a partial clone (`git clone --filter=...`) fetches missing objects from,
+    or None for a complete repository."""
+    # older clones record extensions.partialClone; newer ones remote.<name>.promisor = true
+    name = git_text(["config", "--get", "extensions.partialClone"], repo.root, check=False).strip()
+    if name:
+        return name
+    out = git_text(["config", "--get-regexp", r"^remote\..*\.promisor$"], repo.root, check=False)
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            return key[len("remote."):-len(".promisor")]
+    return None
+
+
 def rev_list(repo: Repository, rev: str) -> list[str]:
     """Every commit reachable from `rev`."""
     return git_text(["rev-list", "--end-of-options", rev, "--"], repo.root).split()

@@ -21,6 +21,7 @@ from comprehend.git import (
     existing_commits,
     is_ancestor,
     paths_at,
+    promisor_remote,
     read_blobs,
     resolve_ref,
     touched_paths,
@@ -113,13 +114,16 @@ def _unknown_lines(repo: Repository, tracked: dict[str, TrackedFile], failed: di
     if not failed:
         return {}
     blobs = read_blobs(repo, [tracked[p].blob for p in failed])
+    remote = promisor_remote(repo)
+    hint = (f" (a partial clone: objects missing here come from the remote {remote!r}; make it "
+            "reachable, or clone without --filter)") if remote else ""
     out = {}
     for path, reason in failed.items():
         count = len(blobs.get(tracked[path].blob, b"").splitlines())
         out[path] = [LineAttribution(n, "", "unknown", None, BLAME_FAILED) for n in range(1, count + 1)]
         if on_warning:
             lines = "1 line counts" if count == 1 else f"{count} lines count"
-            on_warning(f"{path}: git blame failed ({reason}); its {lines} as unknown")
+            on_warning(f"{path}: git blame failed ({reason}){hint}; its {lines} as unknown")
     return out
 
 

@@ -113,7 +113,9 @@ def test_a_partial_clone_with_its_promisor_gone_scans_to_the_end(tmp_path: Path,
     assert summary["ai_share"]["by_class"]["unknown"] == 7
     warnings = summary["attribution"]["warnings"]
     assert [w.split(":")[0] for w in warnings] == ["notes.txt", "src/a.py"]
-    assert warnings[1].endswith("; its 6 lines count as unknown")
+    assert warnings[1].endswith(" (a partial clone: objects missing here come from the remote "
+                                "'origin'; make it reachable, or clone without --filter); its 6 "
+                                "lines count as unknown")
     assert warnings[0].endswith("; its 1 line counts as unknown")
 
 
@@ -172,3 +174,12 @@ def test_review_plain_summary_strips_escape_sequences_from_subjects(latin1_repo,
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert proc.stdout.splitlines()[-3].endswith("  evil subject red")
     assert proc.stdout.splitlines()[-2].endswith("  Add g red")
+
+
+def test_an_error_line_masks_a_secret_and_strips_escapes(repo, clean_env, tmp_path) -> None:
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    proc = run(["--db", str(tmp_path / "c.db"), "check", "--base", f"{token}\x1b[2J", "."],
+               repo.path, clean_env)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (f"comprehend: --base 'ghp_{'*' * 36}\\x1b[2J': no such commit in "
+                           f"{repo.path}\n")
