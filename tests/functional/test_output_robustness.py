@@ -183,3 +183,12 @@ def test_an_error_line_masks_a_secret_and_strips_escapes(repo, clean_env, tmp_pa
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == (f"comprehend: --base 'ghp_{'*' * 36}\\x1b[2J': no such commit in "
                            f"{repo.path}\n")
+
+
+def test_scan_tables_strip_escape_sequences_from_file_names(repo, clean_env, tmp_path) -> None:
+    repo.write("pkg\x1b[31m/mod\x1b]0;t\x07.py", "def f():\n    return 1\n")
+    repo.commit("Add a module with a hostile name\n")
+    proc = run(["--db", str(tmp_path / "c.db"), "scan", "."], repo.path, clean_env)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+    assert "pkg/mod.py" in proc.stdout
