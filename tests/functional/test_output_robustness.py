@@ -192,3 +192,15 @@ def test_scan_tables_strip_escape_sequences_from_file_names(repo, clean_env, tmp
     assert (proc.returncode, proc.stderr) == (0, "")
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert "pkg/mod.py" in proc.stdout
+
+
+def test_working_tree_check_and_graph_with_an_untracked_non_utf8_name(latin1_repo, clean_env, tmp_path) -> None:
+    (latin1_repo.path / os.fsdecode(b"test_new_\xff.py")).write_bytes(b"def test_z():\n    pass\n")
+    db = tmp_path / "c.db"
+    check = run(["--db", str(db), "check", "--no-exec", "."], latin1_repo.path, clean_env)
+    assert (check.returncode, check.stderr) == (1, "")
+    assert "test_new_\ufffd.py" in check.stdout.splitlines()
+    graph = run(["--db", str(db), "graph", "--worktree", "--format", "json", "."], latin1_repo.path,
+                clean_env)
+    assert (graph.returncode, graph.stderr) == (0, "")
+    assert json.loads(graph.stdout)["nodes"][0]["id"] == "ok"
