@@ -146,8 +146,17 @@ def test_a_rerun_command_of_hundreds_of_test_ids_names_their_files() -> None:
 
 def test_text_never_breaks_a_test_id_across_lines() -> None:
     test_id = "tests/test_very_long_module_name.py::TestSomething::test_a_long_name[param-one-two]"
-    res = result([finding(rule="deleted-test", rerun=f"python -m pytest '{test_id}'")])
+    res = result([finding(rule="deleted-test", title=f"{test_id} was deleted while its code stayed",
+                          why=f"the test {test_id} checked f", rerun=f"python -m pytest '{test_id}'")])
     lines = render(res, "text", width=60).splitlines()
+    assert lines[5:11] == [
+        "  HIGH     deleted-test  line 3",
+        f"  {test_id}",
+        "  was deleted while its code stayed",
+        "      why: the test",
+        f"      {test_id}",
+        "      checked f",
+    ]
     assert f"      rerun: python -m pytest '{test_id}'" in lines
 
 
