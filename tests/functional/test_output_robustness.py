@@ -118,6 +118,12 @@ def test_a_partial_clone_with_its_promisor_gone_scans_to_the_end(tmp_path: Path,
                                 "lines count as unknown")
     assert warnings[0].endswith("; its 1 line counts as unknown")
 
+    blame = run(["--db", str(tmp_path / "c.db"), "blame", "src/a.py"], tmp_path / "partial", clean_env)
+    assert blame.returncode == 0
+    assert blame.stderr.startswith("comprehend: src/a.py: git blame failed (")
+    assert blame.stderr.endswith("; its 6 lines count as unknown\n")
+    assert blame.stdout.splitlines()[0].endswith(": 6 lines; unknown 6 (100%)")
+
 
 def test_merge_of_a_schema_invalid_result_is_one_line_naming_the_file(tmp_path: Path, clean_env) -> None:
     bad = tmp_path / "shard.json"
