@@ -31,7 +31,9 @@ _LIVE = re.compile(
     r"|[\w.+-]*@[\w-]+(?:[/.][\w.-]+)*"
     r"|(?:[\w.-]+/[\w.-]+)?#\d+|\bGH-\d+"
 )
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#!|~<>&])")
+# Characters that start Markdown or HTML syntax inline. An underscore inside a word cannot
+# open or close emphasis, so test_names stay readable; one at a word's edge is escaped.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*\[\]#!|~<>&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def code_span(text: str) -> str:

@@ -20,7 +20,7 @@ from comprehend.report.github import step_summary
 
 HOSTILE_TITLE = ("test_<script>alert(1)</script> mentions @octocat and @org/team, links "
                  "[click](https://evil.example/a) and https://evil.example/b and www.evil.example, "
-                 "closes #12 <img src=x onerror=alert(2)>")
+                 "closes #12 <img src=x onerror=alert(2)> _em_ *em* snake_case_name")
 HOSTILE_CODE = ("def test_x():\n    assert f() == '```'\n    # ````` </details><script>x()</script>\n"
                 "    # @octocat https://evil.example/c")
 TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"  # the GitHub token pattern, high entropy
@@ -55,6 +55,7 @@ def test_markdown_from_repository_text_has_no_live_html_links_or_mentions() -> N
         assert "<a " not in html  # no link at all: none of ours, none of theirs
         prose = outside_code(html)
         assert "@octocat" not in prose and "@org/team" not in prose and "#12" not in prose
+        assert "<em>" not in html and "_em_ *em* snake_case_name" in prose
         assert "evil.example" not in prose
         # the HTML the report itself uses still works
         assert html.count("<details>") == 1 and "<summary>" in html
@@ -70,7 +71,7 @@ def test_a_code_block_holding_backtick_fences_renders_exactly_that_code() -> Non
 def test_inline_escapes_are_exact() -> None:
     assert markdown.inline("<b>x</b> & *y* @u https://e.example/p?q=1") == (
         "&lt;b&gt;x&lt;/b&gt; &amp; \\*y\\* `@u` `https://e.example/p?q=1`")
-    assert markdown.inline("[a](b) #7 x|y") == "\\[a\\]\\(b\\) `#7` x\\|y"
+    assert markdown.inline("[a](b) #7 x|y _e_ snake_case") == "\\[a\\](b) `#7` x\\|y \\_e\\_ snake_case"
     assert markdown.code_span("a ``b`` c") == "```a ``b`` c```"
     assert markdown.code_span("`x") == "`` `x ``"
     assert markdown.fence("a\n```\nb") == "````\na\n```\nb\n````"

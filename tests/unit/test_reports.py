@@ -126,7 +126,7 @@ def test_markdown_comment_escapes_table_cells() -> None:
     text = render(result(), "markdown")
     assert text.startswith("## comprehend check: ❌ fail\n")
     assert ("| 🔴 high | `test-cannot-fail` | `tests/test_shop.py:12` | "
-            "test\\_x cannot fail: no assertion |") in text.splitlines()
+            "test_x cannot fail: no assertion |") in text.splitlines()
     assert "**why**: no assertion: 100% \\| a, b  " in text.splitlines()
     assert "```\ndef test_x():\n    run()\n```" in text
 
