@@ -60,11 +60,19 @@ def cli(ctx: click.Context, db: Path | None, config_file: Path | None, debug: bo
     ctx.obj = {"db": db, "config": config_file, "debug": debug}
 
 
+# Exit status when the reader of our output went away (`comprehend scan | head`): quiet,
+# and 128 + SIGPIPE as git and other tools killed by SIGPIPE report it, never 0, so a
+# cut-off `check` under `set -o pipefail` is not taken for a pass.
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("COMPREHEND_DEBUG") == "1"
+    _tolerant_streams()
     try:
         code = cli.main(args=args, prog_name="comprehend", standalone_mode=False)
+        sys.stdout.flush()  # a closed pipe shows here at the latest, not at shutdown
     except click.exceptions.Abort:
         _fail("interrupted", EXIT_INTERRUPTED)
     except KeyboardInterrupt:
@@ -84,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         # Output piped into `head`: quiet exit, and no second error at interpreter shutdown.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(EXIT_BROKEN_PIPE)
     except Exception as exc:
         # A store that opened but does not hold what its schema version promises (edited by
         # hand, or written by a development build): one line with the way out.
@@ -99,8 +107,35 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"comprehend: {message}", err=True)
+    click.echo(f"comprehend: {_safe_message(message)}", err=True)
     sys.exit(code)
 
 
-__all__ = ["cli", "main", "COMMANDS", "EXIT_USAGE"]
+def _safe_message(message: str) -> str:
+    """An error line as a terminal and a CI log may show it: no escape sequences from
+    repository text, and no secret an error quoted (a token in a remote URL, a config
+    value) in full."""
+    from comprehend.adversary.secrets import load_secret_scanner
+    from comprehend.display import printable
+
+    try:
+        scanner, _ = load_secret_scanner(None)
+    except UserError:  # the shipped patterns are broken: still say what went wrong
+        return printable(message, one_line=True)
+    return printable(scanner.mask(message), one_line=True)
+
+
+def _tolerant_streams() -> None:
+    """Text that cannot be encoded for this stdout/stderr (a file name in latin-1 on a
+    UTF-8 terminal, any non-ASCII under an ASCII locale) prints as replacement characters
+    instead of ending the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed or detached: nothing to protect
+                pass
+
+
+__all__ = ["cli", "main", "COMMANDS", "EXIT_USAGE", "EXIT_BROKEN_PIPE"]

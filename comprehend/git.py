@@ -25,7 +25,11 @@ _ENV_OVERRIDES = {
 
 
 class GitFailed(RepositoryError):
-    """git exited non-zero; the message carries its first stderr line."""
+    """git exited non-zero; the message carries its first stderr line (`reason`)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -57,7 +61,7 @@ def run_git(
     if check and proc.returncode != 0:
         first = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = first[0] if first else f"exit code {proc.returncode}"
-        raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
+        raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}", reason)
     return proc
 
 
@@ -316,7 +320,7 @@ def stream_records(args: Sequence[str], cwd: Path | str, separator: bytes = b"\0
         if proc.returncode != 0:
             lines = err.decode("utf-8", "replace").strip().splitlines()
             reason = lines[0] if lines else f"exit code {proc.returncode}"
-            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}")
+            raise GitFailed(f"git {' '.join(args[:2])} failed in {cwd}: {reason}", reason)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -474,6 +478,21 @@ def text_line_counts(repo: Repository, rev: str) -> dict[str, int | None]:
     return counts
 
 
+def promisor_remote(repo: Repository) -> str | None:
+    """The remote a partial clone (`git clone --filter=...`) fetches missing objects from,
+    or None for a complete repository."""
+    # older clones record extensions.partialClone; newer ones remote.<name>.promisor = true
+    name = git_text(["config", "--get", "extensions.partialClone"], repo.root, check=False).strip()
+    if name:
+        return name
+    out = git_text(["config", "--get-regexp", r"^remote\..*\.promisor$"], repo.root, check=False)
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        if value.strip().lower() in ("true", "yes", "on", "1"):
+            return key[len("remote."):-len(".promisor")]
+    return None
+
+
 def rev_list(repo: Repository, rev: str) -> list[str]:
     """Every commit reachable from `rev`."""
     return git_text(["rev-list", "--end-of-options", rev, "--"], repo.root).split()
@@ -503,11 +522,17 @@ def iter_blobs(repo: Repository, blobs: Sequence[str]) -> Iterator[tuple[str, by
     assert proc.stdin is not None and proc.stdout is not None
 
     def feed() -> None:
+        # Names may be "REV:path" with a path git gave us as bytes (surrogateescape); and
+        # whatever happens, stdin is closed, or git waits for more and we wait for git.
         try:
-            proc.stdin.write(("\n".join(blobs) + "\n").encode())  # type: ignore[union-attr]
-            proc.stdin.close()  # type: ignore[union-attr]
+            proc.stdin.write(("\n".join(blobs) + "\n").encode("utf-8", "surrogateescape"))  # type: ignore[union-attr]
         except (BrokenPipeError, ValueError):
             pass
+        finally:
+            try:
+                proc.stdin.close()  # type: ignore[union-attr]
+            except (BrokenPipeError, ValueError):
+                pass
 
     import threading
 

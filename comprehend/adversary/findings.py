@@ -39,7 +39,8 @@ class Finding:
         return self.acknowledged is None
 
     def with_fingerprint(self, anchor: str) -> Finding:
-        digest = hashlib.sha256(f"{self.rule}\0{self.file}\0{anchor}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{self.rule}\0{self.file}\0{anchor}".encode(
+            "utf-8", "surrogateescape")).hexdigest()[:32]  # a path git gave as bytes
         return Finding(**{**asdict(self), "fingerprint": digest})
 
     def to_json(self) -> dict[str, Any]:

@@ -9,6 +9,49 @@ from comprehend.adversary.findings import SEVERITY_ORDER, verdict
 from comprehend.adversary.review import CheckResult
 from comprehend.errors import UserError
 
+# What `check --format json` writes, as far as merging reads it: a file that does not match
+# is refused with the first place it differs, before any of it is used. Extra keys are
+# allowed, so results of newer versions that add fields still merge.
+_SEVERITY = {"enum": list(SEVERITY_ORDER)}
+RESULT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["verdict", "findings", "run"],
+    "properties": {
+        "verdict": {"type": "string"},
+        "findings": {"type": "array", "items": {
+            "type": "object",
+            "required": ["rule", "severity", "confidence", "file", "start_line", "end_line",
+                         "title", "evidence", "fingerprint"],
+            "properties": {
+                "rule": {"type": "string"}, "severity": _SEVERITY,
+                "confidence": {"type": "number"}, "file": {"type": "string"},
+                "start_line": {"type": "integer"}, "end_line": {"type": "integer"},
+                "title": {"type": "string"}, "evidence": {"type": "object"},
+                "fingerprint": {"type": "string"},
+            },
+        }},
+        "run": {"type": "object", "required": ["fail_on"], "properties": {
+            "fail_on": _SEVERITY,
+            "shard": {"type": ["string", "null"]},
+            "base": {"type": ["string", "null"]},
+            "head": {"type": ["string", "null"]},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "mutation": {"type": ["object", "null"]},
+        }},
+    },
+}
+
+
+def schema_problem(data: Any) -> str | None:
+    """Where `data` first departs from RESULT_SCHEMA (`findings[2].severity: ...`), or None."""
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(RESULT_SCHEMA).iter_errors(data))
+    if error is None:
+        return None
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    return f"{where.lstrip('.') or 'the top level'}: {error.message}"
+
 
 def parse_shard(text: str) -> tuple[int, int]:
     k, sep, n = text.partition("/")

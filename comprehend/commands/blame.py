@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from comprehend.commands._common import workspace_from
+from comprehend.display import printable, shown_path, without_surrogates
 from comprehend.errors import RepositoryError
 
 _COLORS = {"ai": "magenta", "bot": "cyan", "human": None, "unknown": "yellow"}
@@ -42,10 +43,11 @@ def command(ctx: click.Context, file: Path, rev: str, as_json: bool) -> None:
         click.echo(f"comprehend: shallow clone: lines older than its history are unknown; {SHALLOW_FIX}",
                    err=True)
     with workspace.open_store() as store:
-        lines = attribute_lines(workspace.repo, workspace.config, store, path, sha)
+        lines = attribute_lines(workspace.repo, workspace.config, store, path, sha,
+                                on_warning=lambda w: click.echo(f"comprehend: {printable(w)}", err=True))
         if as_json:
             click.echo(json.dumps({
-                "file": path,
+                "file": without_surrogates(path),
                 "rev": sha,
                 "lines": [{"line": a.line, "commit": a.commit, "class": a.cls, "tool": a.tool}
                           for a in lines],
@@ -74,11 +76,12 @@ def _print_lines(path, rev, sha, lines, text) -> None:
         counts[a.cls] += 1
     total = len(lines) or 1
     shown = ", ".join(f"{c} {n} ({n * 100 // total}%)" for c, n in counts.items() if n)
-    click.echo(f"{path} at {rev} ({sha[:12]}): {len(lines)} lines; {shown or 'empty'}")
+    click.echo(f"{shown_path(path)} at {printable(rev, one_line=True)} ({sha[:12]}): "
+               f"{len(lines)} lines; {shown or 'empty'}")
     width = len(str(len(lines)))
     tool_width = max([len(a.tool or "-") for a in lines] + [4])
     for a in lines:
-        body = text[a.line - 1] if a.line - 1 < len(text) else ""
+        body = printable(text[a.line - 1], one_line=True) if a.line - 1 < len(text) else ""
         label = f"{a.cls:<7} {(a.tool or '-'):<{tool_width}}"
         marker = " *" if a.source != "commit" else "  "
         row = f"{label}{marker} {body}".rstrip()
@@ -102,6 +105,7 @@ def _print_evidence(lines, commits) -> None:
         c = commits[sha]
         what = c.cls + (f" {c.tool}" if c.tool else "") + (f" ({c.model})" if c.model else "")
         mixed = ", mixed squash" if c.mixed else ""
-        click.echo(f"  {sha[:10]} {what}, confidence {c.confidence:.2f}{mixed}: {c.subject}")
+        click.echo(f"  {sha[:10]} {what}, confidence {c.confidence:.2f}{mixed}: "
+                   f"{printable(c.subject, one_line=True)}")
         for s in c.signals:
-            click.echo(f"    {s.kind} in {s.where}: {s.text}")
+            click.echo(f"    {s.kind} in {s.where}: {printable(s.text, one_line=True)}")

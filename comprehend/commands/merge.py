@@ -25,19 +25,25 @@ def command(ctx: click.Context, files: tuple[Path, ...], fail_on: str | None, fm
             output: Path | None) -> None:
     """Merge the JSON results of `comprehend check --shard K/N` into one verdict."""
     from comprehend.adversary.review import CheckResult
-    from comprehend.adversary.shards import merge_results
+    from comprehend.adversary.shards import merge_results, schema_problem
     from comprehend.commands.check import emit
 
     named = []
     for path in files:
+        advice = "pass the JSON file of `comprehend check --format json`"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            named.append((str(path), CheckResult.from_json(data)))
         except OSError as exc:
-            raise UserError(f"{path}: cannot read ({exc.strerror}); pass the JSON file of a check run") from exc
+            raise UserError(f"{path}: cannot read ({exc.strerror}); {advice}") from exc
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise UserError(f"{path}: not JSON ({exc}); {advice}") from exc
+        problem = schema_problem(data)
+        if problem is not None:
+            raise UserError(f"{path}: not a check result ({problem}); {advice}")
+        try:
+            named.append((str(path), CheckResult.from_json(data)))
         except (ValueError, KeyError, TypeError) as exc:
-            raise UserError(f"{path}: not a `comprehend check --format json` result ({exc}); "
-                            "pass the JSON file of a check run") from exc
+            raise UserError(f"{path}: not a check result ({exc}); {advice}") from exc
     result = merge_results(named, fail_on)
     emit(result, fmt, output)
     ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)

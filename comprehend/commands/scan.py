@@ -45,7 +45,9 @@ def command(ctx: click.Context, path: Path, as_json: bool, rev: str) -> None:
         else:
             summary[key] = value
     if as_json:
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        from comprehend.display import without_surrogates
+
+        click.echo(json.dumps(without_surrogates(summary), indent=2, ensure_ascii=False))
         return
     _render(summary)
 
@@ -73,7 +75,12 @@ def _history_summary(workspace, store, sha: str) -> dict[str, Any]:
 def _render(summary: dict[str, Any]) -> None:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; the CLI's own handling makes a closed pipe quiet and 141
+            raise BrokenPipeError
+
+    console = PipeAwareConsole(highlight=False)
     scalars = {k: v for k, v in summary.items() if not isinstance(v, dict | list)}
     if scalars:
         console.print(_table("summary", scalars.items()))
@@ -122,9 +129,9 @@ def _render_rows(console, title: str, rows: list[dict[str, Any]]) -> None:
         columns.extend(c for c in row if c not in columns)
     table = Table(title=title, title_justify="left", show_header=True)
     for column in columns:
-        table.add_column(column)
+        table.add_column(_text(column))
     for row in rows:
-        table.add_row(*(_cell(row.get(column, "")) for column in columns))
+        table.add_row(*(_text(row.get(column, "")) for column in columns))
     console.print(table)
 
 
@@ -135,13 +142,27 @@ def _table(title: str, rows):
     table.add_column("key", style="bold")
     table.add_column("value")
     for key, value in rows:
-        table.add_row(str(key), _cell(value))
+        table.add_row(_text(key), _text(value))
     return table
 
 
+def _text(value: Any):
+    """A cell as rich Text: brackets in a file name or subject are not markup."""
+    from rich.text import Text
+
+    return Text(_cell(value))
+
+
 def _cell(value: Any) -> str:
+    """A value as one table cell; repository text (paths, names) without control characters."""
+    from comprehend.display import printable
+
+    return printable(_plain(value), one_line=True)
+
+
+def _plain(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_cell(v)}" for k, v in value.items()) or "-"
+        return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) or "-"
     if isinstance(value, list):
         if value and all(isinstance(v, list) for v in value):
             return "; ".join(" <-> ".join(map(str, v)) for v in value)

@@ -144,10 +144,12 @@ def _key(settings: GraphConfig, content: str) -> str:
 
 def _fileset_digest(fileset: FileSet) -> str:
     digest = hashlib.sha1()
+    # paths git gave as bytes that are not UTF-8 hash as those bytes (surrogateescape)
     for source in fileset.files:
-        digest.update(f"{source.path}\0{source.blob}\0{source.language}\0{source.skipped}\n".encode())
+        digest.update(f"{source.path}\0{source.blob}\0{source.language}\0{source.skipped}\n"
+                      .encode("utf-8", "surrogateescape"))
     for path, text in sorted(fileset.manifests.items()):
-        digest.update(f"{path}\0{text}\n".encode())
+        digest.update(f"{path}\0{text}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from comprehend.config import Config
 from comprehend.errors import RepositoryError
 from comprehend.git import (
+    GitFailed,
     Repository,
     TrackedFile,
     blame_incremental,
     existing_commits,
     is_ancestor,
     paths_at,
+    promisor_remote,
     read_blobs,
     resolve_ref,
     touched_paths,
@@ -42,7 +44,7 @@ class LineAttribution:
     commit: str  # origin commit
     cls: str  # ai | bot | human | unknown
     tool: str | None
-    source: str = "commit"  # what decided cls: commit, git-ai, agent-trace, shallow
+    source: str = "commit"  # what decided cls: commit, git-ai, agent-trace, shallow, blame-failed
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,26 @@ class BlameGroup:
     boundary: bool = False  # older than the blamed range (only when blaming a range)
 
 
+Warn = Callable[[str], None]
+BLAME_FAILED = "blame-failed"
+
+
 def attribute_lines(repo: Repository, config: Config, store: Store, path: str,
-                    rev: str = "HEAD") -> list[LineAttribution]:
+                    rev: str = "HEAD", *, on_warning: Warn | None = None) -> list[LineAttribution]:
     """Every line of `path` at `rev`, with its origin commit, class and tool."""
-    return attribute_files(repo, config, store, [path], rev)[path]
+    return attribute_files(repo, config, store, [path], rev, on_warning=on_warning)[path]
 
 
 def attribute_files(
     repo: Repository, config: Config, store: Store, paths: Sequence[str], rev: str = "HEAD",
     *, progress: Callable[[int, int], None] | None = None, context: Context | None = None,
+    on_warning: Warn | None = None,
 ) -> dict[str, list[LineAttribution]]:
     """Line attribution of many files at `rev`; blames run in parallel processes and
-    files already cached for this revision are not blamed again."""
+    files already cached for this revision are not blamed again. A file git cannot blame
+    (a blob missing from a partial clone, a broken object) counts as unknown lines, source
+    `blame-failed`, with one warning through `on_warning`; it is not cached, so a later run
+    blames it again."""
     context = context or record_history(repo, config, store, rev)
     tracked = paths_at(repo, context.rev, list(paths))
     for path in paths:
@@ -89,16 +99,38 @@ def attribute_files(
             result[path] = _expand(cached)
     if todo:
         update_commit_graph(repo)
-        fresh = _attribute_missing(repo, config, store, context, todo, tracked, progress)
+        failed: dict[str, str] = {}
+        fresh = _attribute_missing(repo, config, store, context, todo, tracked, progress, failed)
         for path, (_blob, ranges) in fresh.items():
             result[path] = _expand(ranges)
         save_lines(store, context.rev, fresh)
+        result.update(_unknown_lines(repo, tracked, failed, on_warning))
     return {path: result[path] for path in paths}
+
+
+def _unknown_lines(repo: Repository, tracked: dict[str, TrackedFile], failed: dict[str, str],
+                   on_warning: Warn | None) -> dict[str, list[LineAttribution]]:
+    """Every line of each file blame failed on, as unknown, and a warning per file."""
+    if not failed:
+        return {}
+    blobs = read_blobs(repo, [tracked[p].blob for p in failed])
+    remote = promisor_remote(repo)
+    hint = (f" (a partial clone: objects missing here come from the remote {remote!r}; make it "
+            "reachable, or clone without --filter)") if remote else ""
+    out = {}
+    for path, reason in failed.items():
+        count = len(blobs.get(tracked[path].blob, b"").splitlines())
+        out[path] = [LineAttribution(n, "", "unknown", None, BLAME_FAILED) for n in range(1, count + 1)]
+        if on_warning:
+            lines = "1 line counts" if count == 1 else f"{count} lines count"
+            on_warning(f"{path}: git blame failed ({reason}){hint}; its {lines} as unknown")
+    return out
 
 
 def _attribute_missing(
     repo: Repository, config: Config, store: Store, context: Context, todo: list[str],
     tracked: dict[str, TrackedFile], progress: Callable[[int, int], None] | None,
+    failed: dict[str, str],
 ) -> dict[str, tuple[str, list[CachedRange]]]:
     """Attribution of files not cached at this revision. A file cached at an ancestor
     revision is brought forward: unchanged since, its answer is reused as it is; changed,
@@ -130,17 +162,17 @@ def _attribute_missing(
                 since.setdefault(old_rev, []).append(path)
     ranged: dict[str, tuple[str, list[BlameGroup]]] = {}
     for old_rev, group in since.items():
-        for path, groups in _blame_many(repo, config, context.rev, group, since=old_rev).items():
+        for path, groups in _blame_many(repo, config, context.rev, group, failed, since=old_rev).items():
             ranged[path] = (old_rev, groups)
-    blamed = _blame_many(repo, config, context.rev, full, progress=progress)
+    blamed = _blame_many(repo, config, context.rev, full, failed, progress=progress)
     shas = {g.commit for groups in blamed.values() for g in groups}
     shas |= {g.commit for _rev, groups in ranged.values() for g in groups}
     classes = commit_classes(store, shas)
     for path, (old_rev, groups) in ranged.items():
         ranges = _carry_forward(groups, classes, context, old_rev, path, previous[path][2])
         if ranges is None:  # lines came from elsewhere than this file at old_rev
-            blamed.update(_blame_many(repo, config, context.rev, [path]))
-            classes.update(commit_classes(store, (g.commit for g in blamed[path])))
+            blamed.update(_blame_many(repo, config, context.rev, [path], failed))
+            classes.update(commit_classes(store, (g.commit for g in blamed.get(path, ()))))
         else:
             fresh[path] = (tracked[path].blob, ranges)
     for path, groups in blamed.items():
@@ -179,28 +211,41 @@ def attribute_change(
     since = resolve_ref(repo, base, option="--base")
     tracked = paths_at(repo, context.rev, list(paths))
     present = [p for p in paths if p in tracked and tracked[p].size > 0]
-    blamed = _blame_many(repo, config, context.rev, present, since=since)
+    failed: dict[str, str] = {}
+    blamed = _blame_many(repo, config, context.rev, present, failed, since=since)
     classes = commit_classes(store, (g.commit for groups in blamed.values() for g in groups))
     result: dict[str, list[LineAttribution]] = {p: [] for p in paths}
     for path, groups in blamed.items():
         inside = [g for g in groups if not g.boundary]
         result[path] = _expand(_merge(_line_answers(inside, classes, context)))
+    result.update(_unknown_lines(repo, tracked, failed, None))  # which lines are new is unknown
     return result
 
 
-def _blame_many(repo: Repository, config: Config, rev: str, paths: Sequence[str], *,
-                since: str | None = None,
+def _blame_many(repo: Repository, config: Config, rev: str, paths: Sequence[str],
+                failed: dict[str, str], *, since: str | None = None,
                 progress: Callable[[int, int], None] | None = None) -> dict[str, list[BlameGroup]]:
-    """One `git blame --incremental` per file, several at a time (each is one process)."""
+    """One `git blame --incremental` per file, several at a time (each is one process).
+    Files git cannot blame are left out and named in `failed` with git's reason."""
     if not paths:
         return {}
     ignore = ignore_revs(repo, config, rev)
     workers = config.attribution.workers or os.cpu_count() or 1
     blamed: dict[str, list[BlameGroup]] = {}
+
+    def blame(path: str) -> bytes | GitFailed:
+        try:
+            return blame_incremental(repo, rev, path, ignore, since=since)
+        except GitFailed as exc:
+            return exc
+
     with ThreadPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-        outputs = pool.map(lambda p: blame_incremental(repo, rev, p, ignore, since=since), paths)
+        outputs = pool.map(blame, paths)
         for done, (path, output) in enumerate(zip(paths, outputs, strict=True), start=1):
-            blamed[path] = parse_incremental(output)
+            if isinstance(output, GitFailed):
+                failed[path] = output.reason
+            else:
+                blamed[path] = parse_incremental(output)
             if progress:
                 progress(done, len(paths))
     return blamed

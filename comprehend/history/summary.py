@@ -45,8 +45,9 @@ def summarize(workspace, store: Store, *, rev: str = "HEAD",
         mixed += bool(known and known.mixed)
 
     files, skipped = counted_files(repo, context.rev, config.attribution)
+    blame_warnings: list[str] = []
     per_file = attribute_files(repo, config, store, files, context.rev,
-                               progress=progress, context=context)
+                               progress=progress, context=context, on_warning=blame_warnings.append)
     lines_by_class: Counter[str] = Counter({c: 0 for c in CLASSES})
     lines_by_tool: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
@@ -70,7 +71,7 @@ def summarize(workspace, store: Store, *, rev: str = "HEAD",
             names.setdefault(key, author)
             authors.setdefault(key, Counter())[line.cls] += 1
 
-    warnings = list(context.sidecars.warnings)
+    warnings = list(context.sidecars.warnings) + blame_warnings
     if repo.shallow:
         cut = len(shallow_commits(repo))
         warnings.insert(0, f"shallow clone: history stops at {cut} commit(s); lines older than "

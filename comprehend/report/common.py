@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import shlex
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, blocking
 from comprehend.adversary.review import CheckResult
+from comprehend.adversary.secrets import load_secret_scanner
+from comprehend.errors import UserError
+
+# Evidence keys that hold a command a person copies and runs.
+COMMAND_KEYS = ("rerun", "command", "test_command")
+# A re-run command longer than this names test files (or folders) instead of test ids.
+COMMAND_LIMIT = 300
 
 
 def headline(result: CheckResult) -> str:
@@ -30,10 +40,11 @@ def change_label(run: dict[str, Any]) -> str:
 
 
 def evidence_lines(finding: Finding) -> list[tuple[str, str]]:
-    """(key, text) pairs in a stable order: why first, code last, the rerun command at the end."""
+    """(key, text) pairs in a stable order: why first, code last, the rerun command at the
+    end; commands shortened to a line a person can copy (`short_command`)."""
     ev = dict(finding.evidence)
-    order = ["why"] + sorted(k for k in ev if k not in ("why", "code", "mutant", "diff", "rerun", "command")) \
-        + ["mutant", "diff", "code", "command", "rerun"]
+    last = ("mutant", "diff", "code", *COMMAND_KEYS)
+    order = ["why"] + sorted(k for k in ev if k not in ("why", *last)) + list(last)
     out = []
     if finding.acknowledged is not None:
         out.append(("acknowledged", ack_text(finding)))
@@ -41,7 +52,8 @@ def evidence_lines(finding: Finding) -> list[tuple[str, str]]:
         out.append(("acknowledgment refused", finding.ack_refused))
     for key in order:
         if key in ev:
-            out.append((key, as_text(ev[key])))
+            text = as_text(ev[key])
+            out.append((key, short_command(text) if key in COMMAND_KEYS else text))
     if finding.fingerprint and finding.acknowledged is None:
         # what `comprehend ack` takes, once a person has reviewed the finding
         out.append(("fingerprint", finding.fingerprint))
@@ -60,6 +72,70 @@ def ack_label(finding: Finding) -> str:
     if finding.acknowledged is not None:
         return "acknowledged"
     return "acknowledgment refused" if finding.ack_refused else ""
+
+
+def rerun_command(finding: Finding) -> str | None:
+    """The one command that re-runs a finding's evidence, shortened."""
+    for key in COMMAND_KEYS:
+        value = finding.evidence.get(key)
+        if isinstance(value, str) and value:
+            return short_command(value)
+    return None
+
+
+def short_command(command: str, limit: int = COMMAND_LIMIT) -> str:
+    """A test command listing hundreds of test ids (`pytest -x a.py::t1 a.py::t2 ...`) as
+    one that runs their files instead (node-id prefixes: a superset, same evidence), then
+    their folders, so no report line runs to kilobytes. Short commands pass unchanged."""
+    if len(command) <= limit:
+        return command
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return command
+    ids = [a for a in argv if "::" in a and not a.startswith("-")]
+    if not ids:
+        return command
+    rest = [a for a in argv if a not in ids]
+    paths, unit = list(dict.fromkeys(a.split("::", 1)[0] for a in ids)), "files"
+    shortened = shlex.join([*rest, *paths])
+    while len(shortened) > limit and len(paths) > 1:
+        parents = list(dict.fromkeys(str(Path(p).parent) for p in paths))
+        if parents == paths:
+            break
+        paths, unit = parents, "folders"
+        shortened = shlex.join([*rest, *paths])
+    return f"{shortened}  # the {len(ids)} tests' {unit}"
+
+
+def masked_result(result: CheckResult) -> CheckResult:
+    """The result with every secret masked wherever it appears: titles, evidence (test
+    output, mutant diffs, code), notes and run details. Patterns are comprehend's own
+    always, and the repository's adversary/risky.toml too when it adds some (a change can
+    add patterns, never take comprehend's away)."""
+    scanners = [load_secret_scanner(None)[0]]
+    root = result.run.get("repository")
+    if root and Path(root).is_dir():
+        try:
+            scanners.append(load_secret_scanner(Path(root))[0])
+        except UserError:  # a broken repository policy is reported elsewhere
+            pass
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, str):
+            for scanner in scanners:
+                value = scanner.mask(value)
+            return value
+        if isinstance(value, dict):
+            return {k: mask(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [mask(v) for v in value]
+        return value
+
+    findings = tuple(replace(f, title=mask(f.title), evidence=mask(f.evidence))
+                     for f in result.findings)
+    return replace(result, findings=findings, run=mask(result.run))
+
 
 
 def as_text(value: Any) -> str:

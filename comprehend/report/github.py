@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from comprehend.adversary.findings import Finding, at_or_above
 from comprehend.adversary.review import CheckResult
+from comprehend.display import printable
 from comprehend.report import markdown
-from comprehend.report.common import headline
+from comprehend.report.common import headline, masked_result, rerun_command
 
 LIMIT = 10
 
 
 def escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(value)  # no escape sequences from repository text in the log
 
 
 def escape_property(value: str) -> str:
@@ -43,7 +45,7 @@ def annotation(finding: Finding, fail_on: str) -> str:
     why = finding.evidence.get("why")
     if why:
         message += f"\n{why}"
-    rerun = finding.evidence.get("rerun") or finding.evidence.get("command")
+    rerun = rerun_command(finding)
     if rerun:
         message += f"\nRe-run: {rerun}"
     joined = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
@@ -68,4 +70,5 @@ def render(result: CheckResult) -> str:
 
 
 def step_summary(result: CheckResult) -> str:
-    return markdown.render(result)
+    """The job summary: the Markdown report (escaped, secrets masked, under the size limit)."""
+    return markdown.render(masked_result(result))

@@ -11,6 +11,8 @@ from comprehend import __version__
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.review import CheckResult
 from comprehend.adversary.rules import RULES
+from comprehend.display import without_surrogates
+from comprehend.report.common import COMMAND_KEYS, rerun_command, short_command
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -38,7 +40,7 @@ def _rule(rule_id: str, severity: str) -> dict[str, Any]:
 
 def _message(f: Finding) -> str:
     why = f.evidence.get("why")
-    rerun = f.evidence.get("rerun") or f.evidence.get("command")
+    rerun = rerun_command(f)
     parts = [f.title]
     if why:
         parts.append(f"Why: {why}")
@@ -61,6 +63,17 @@ def _suppressions(f: Finding) -> dict[str, Any]:
     return {}
 
 
+def _evidence(f: Finding) -> dict[str, Any]:
+    # commands as a person copies them; the JSON report keeps every test id
+    return {k: short_command(v) if k in COMMAND_KEYS and isinstance(v, str) else v
+            for k, v in f.evidence.items()}
+
+
+def _uri(path: str) -> str:
+    # a name that is not UTF-8 keeps its bytes, percent-encoded: lossless and a valid URI
+    return quote(path.encode("utf-8", "surrogateescape"))
+
+
 def sarif_log(result: CheckResult) -> dict[str, Any]:
     severity_of = {f.rule: f.severity for f in result.findings}
     rule_ids = list(RULES) + sorted({f.rule for f in result.findings} - set(RULES))
@@ -75,14 +88,14 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
             "level": _LEVEL[f.severity],
             "message": {"text": _message(f)},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": quote(f.file), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri(f.file), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(f.start_line, 1),
                            "endLine": max(f.end_line, f.start_line, 1)},
             }}],
             "partialFingerprints": {"comprehendFingerprint/v1": f.fingerprint},
             **_suppressions(f),
             "properties": {"severity": f.severity, "confidence": f.confidence,
-                           "evidence": f.evidence},
+                           "evidence": _evidence(f)},
         })
     run = result.run
     return {
@@ -110,4 +123,4 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
 
 
 def render(result: CheckResult) -> str:
-    return json.dumps(sarif_log(result), indent=2) + "\n"
+    return json.dumps(without_surrogates(sarif_log(result)), indent=2) + "\n"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from comprehend.store.connection import Store
+from comprehend.store.connection import Store, path_value
 
 FINGERPRINT_KEY = "attribution.fingerprint"
 TIPS_KEY = "attribution.tips"
@@ -127,14 +127,15 @@ def load_lines(store: Store, path: str, blob: str, rev: str) -> list[CachedRange
     rows = store.conn.execute(
         'SELECT start, "end", "commit", class, tool, source FROM lines '
         "WHERE file = ? AND blob_sha = ? AND rev = ? ORDER BY start",
-        (path, blob, rev),
+        (path_value(path), blob, rev),
     ).fetchall()
     return [CachedRange(*row) for row in rows] or None
 
 
 def latest_lines(store: Store, path: str) -> tuple[str, str, list[CachedRange]] | None:
     """(blob, rev, ranges) of the one revision of `path` cached, if any."""
-    row = store.conn.execute("SELECT blob_sha, rev FROM lines WHERE file = ? LIMIT 1", (path,)).fetchone()
+    row = store.conn.execute("SELECT blob_sha, rev FROM lines WHERE file = ? LIMIT 1",
+                             (path_value(path),)).fetchone()
     if row is None:
         return None
     ranges = load_lines(store, path, row[0], row[1])
@@ -146,7 +147,8 @@ def save_lines(store: Store, rev: str, files: dict[str, tuple[str, Sequence[Cach
     for any other revision of that file: the cache holds the latest answer per file, so it
     does not grow with every commit."""
     with store.transaction() as conn:
-        for path, (blob, ranges) in files.items():
+        for name, (blob, ranges) in files.items():
+            path = path_value(name)
             conn.execute("DELETE FROM lines WHERE file = ?", (path,))
             conn.executemany(
                 'INSERT INTO lines (file, blob_sha, rev, start, "end", "commit", class, tool, source) '

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from comprehend.store.connection import Store
+from comprehend.store.connection import Store, path_from, path_value
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ FINDING_KEYS = ("rule", "severity", "confidence", "file", "start_line", "end_lin
 
 def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]]) -> int:
     """Write the run and its findings (plain dicts, FINDING_KEYS) in one transaction;
-    returns the run id."""
+    returns the run id. A file name that is not UTF-8 is kept as its bytes (path_value)."""
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runs (kind, started_at, finished_at, who, base, head, policy_hash, "
@@ -43,8 +43,8 @@ def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]]) -> 
         conn.executemany(
             "INSERT INTO findings (run, rule, severity, confidence, file, start_line, end_line, "
             "title, evidence, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, f["rule"], f["severity"], f["confidence"], f["file"], f["start_line"],
-              f["end_line"], f["title"], json.dumps(f["evidence"], sort_keys=True),
+            [(run_id, f["rule"], f["severity"], f["confidence"], path_value(f["file"]), f["start_line"],
+              f["end_line"], path_value(f["title"]), json.dumps(f["evidence"], sort_keys=True),
               f["fingerprint"]) for f in findings],
         )
     return run_id
@@ -67,8 +67,8 @@ def run_findings(store: Store, run_id: int) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         "SELECT rule, severity, confidence, file, start_line, end_line, title, evidence, "
         "fingerprint FROM findings WHERE run = ? ORDER BY rowid", (run_id,))
-    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
-            for r in rows.fetchall()]
+    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "file": path_from(r[3]),
+             "title": path_from(r[6]), "evidence": json.loads(r[7])} for r in rows.fetchall()]
 
 
 def findings_by_fingerprint(store: Store, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -80,5 +80,5 @@ def findings_by_fingerprint(store: Store, prefix: str, limit: int = 20) -> list[
         "f.evidence, f.fingerprint FROM findings f WHERE f.fingerprint LIKE ? "
         "AND f.rowid = (SELECT MAX(g.rowid) FROM findings g WHERE g.fingerprint = f.fingerprint) "
         "ORDER BY f.rowid DESC LIMIT ?", (pattern, limit))
-    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
-            for r in rows.fetchall()]
+    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "file": path_from(r[3]),
+             "title": path_from(r[6]), "evidence": json.loads(r[7])} for r in rows.fetchall()]

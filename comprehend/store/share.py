@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from comprehend.store.connection import Store
+from comprehend.store.connection import Store, path_from
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,10 @@ def cached_counts(store: Store, rev: str) -> list[CachedCount]:
         "WHERE rev = ? GROUP BY file, blob_sha, class, tool",
         (rev,),
     ).fetchall()
-    return [CachedCount(*row) for row in rows]
+    return [CachedCount(path_from(row[0]), *row[1:]) for row in rows]
 
 
 def cached_revisions(store: Store) -> dict[str, str]:
     """The revision each file's cached lines are for (the cache keeps one per file)."""
-    return dict(store.conn.execute("SELECT DISTINCT file, rev FROM lines").fetchall())
+    rows = store.conn.execute("SELECT DISTINCT file, rev FROM lines").fetchall()
+    return {path_from(file): rev for file, rev in rows}

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from comprehend.display import printable
 from comprehend.git import commit_summaries, list_files
 from comprehend.graph.languages import language_for
 from comprehend.history.attribution import CLASSES
@@ -292,4 +293,5 @@ def format_summary(ov: Overview, share: LineShare | PendingShare | None = None) 
         f"{c.author_name:<{name_width}}  {c.subject}"
         for c in ov.recent
     ]
-    return "\n".join(out) + "\n"
+    # names, subjects and paths are repository text: no escape sequences reach the terminal
+    return "\n".join(printable(line, one_line=True) for line in out) + "\n"

@@ -287,7 +287,8 @@ def test_merge_of_a_file_that_is_not_a_result_is_exit_2(tmp_path: Path, clean_en
     bad.write_text('{"hello": 1}')
     proc = run(["merge", str(bad)], tmp_path, clean_env)
     assert proc.returncode == 2
-    assert proc.stderr.startswith(f"comprehend: {bad}: not a `comprehend check --format json` result")
+    assert proc.stderr == (f"comprehend: {bad}: not a check result (the top level: 'verdict' is a "
+                           "required property); pass the JSON file of `comprehend check --format json`\n")
 
 
 def test_demo_repository_reports_the_rewritten_expectation_and_weak_tests(tmp_path: Path, clean_env) -> None:
