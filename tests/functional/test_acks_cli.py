@@ -89,7 +89,7 @@ def test_acknowledged_on_base_by_a_person_is_marked_and_does_not_fail(shop, clea
 
     code, md = check(repo, clean_env, "markdown")
     assert "**(✔ acknowledged)**" in md
-    assert "**acknowledged**: by ana@example.com on " in md
+    assert "**acknowledged**: by `ana@example.com` on " in md  # an inert code span, no mention
 
     code, sarif = check(repo, clean_env, "sarif")
     [result] = json.loads(sarif)["runs"][0]["results"]
