@@ -86,7 +86,7 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
         rng_for(seed, "order", target.symbol).shuffle(order)
         order.sort(key=lambda k: k.slow)  # stable: cheap kinds first, seeded within each
         tried[target.symbol] = order
-    for round_no in range(per_target):
+    for _round in range(per_target):
         for target in targets:
             if stop is not None and stop():
                 return
@@ -106,17 +106,16 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
                 except Exception as exc:  # noqa: BLE001 - a broken kind must not end the session
                     result = Refused(kind.name, target.symbol, f"error: {type(exc).__name__}: {exc}")
                 if isinstance(result, Question):
-                    if result.id in seen:
-                        continue
-                    seen.add(result.id)
+                    same = f"{result.kind}\0{result.prompt}\0{result.code}"
+                    if result.id in seen or same in seen:
+                        continue  # another target of the same file asked this already
+                    seen.update((result.id, same))
                     _save(ctx, result)
                     made += 1
                     asked += 1
                 yield result
                 if made >= count:
                     return
-        if round_no == 0 and not targets:
-            break
     for item in _bank_next(bank, seen, limit=None):
         if isinstance(item, Question):
             _save(ctx, item)
