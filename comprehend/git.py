@@ -657,3 +657,9 @@ def co_changed_files(repo: Repository, rev: str, path: str) -> list[str]:
 def commits_touching(repo: Repository, rev: str, path: str) -> set[str]:
     out = git_text(["rev-list", "--no-merges", rev, "--", path], repo.root)
     return set(out.split())
+
+
+def user_email(repo: Repository) -> str | None:
+    """git's user.email here (repository, then global config), or None when unset."""
+    email = git_text(["config", "user.email"], repo.root, check=False).strip()
+    return email or None
