@@ -618,7 +618,7 @@ class BlobReader:
 
 def blame_line_command(rev: str, path: str, line: int) -> list[str]:
     """The blame a history question's evidence shows: one line, full sha first."""
-    return ["blame", "-s", "-l", "-L", f"{line},{line}", rev, "--", path]
+    return ["blame", "--root", "-s", "-l", "-L", f"{line},{line}", rev, "--", path]
 
 
 def blame_line(repo: Repository, rev: str, path: str, line: int) -> str:

@@ -68,7 +68,7 @@ def _worth_asking(text: str) -> bool:
 def _blame_span(ctx: QuizContext, target: Target, candidates: list[int]) -> dict[int, str]:
     """line -> origin commit for the target's lines, from one blame of its span."""
     start, end = min(candidates), max(candidates)
-    out = git.git_text(["blame", "-s", "-l", "-L", f"{start},{end}", ctx.head, "--", target.file], ctx.repo.root)
+    out = git.git_text(["blame", "--root", "-s", "-l", "-L", f"{start},{end}", ctx.head, "--", target.file], ctx.repo.root)
     origins = {}
     for number, row in enumerate(out.splitlines(), start=start):
         origins[number] = row.split(" ", 1)[0].lstrip("^")
