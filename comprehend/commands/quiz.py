@@ -117,6 +117,8 @@ def _read_choice(question) -> str | None:
             click.echo("")
             return None
         text = line.strip()
+        if not sys.stdin.isatty():
+            click.echo(text)  # a scripted answer, so the transcript reads like a session
         if text.lower() in ("q", "quit"):
             return None
         if not n:

@@ -57,7 +57,7 @@ def load_bank(ctx) -> list[BankQuestion]:
     return out
 
 
-_HEADER = re.compile(r"^\s*\[\[\s*question\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*question[ \t]*\]\]", re.MULTILINE)
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 

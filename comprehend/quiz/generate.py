@@ -67,12 +67,13 @@ def rng_for(seed: int, *parts: str) -> random.Random:
 
 
 def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: int = 0,
-             kinds: Sequence[Kind] | None = None, per_target: int = 2,
+             kinds: Sequence[Kind] | None = None, per_target: int | None = None,
              stop: Callable[[], bool] | None = None) -> Iterator[Question | Refused]:
     """Questions (and refusals, as they happen) until `count` questions were yielded.
 
-    Targets are walked in order; each round asks each target one more kind: cheap kinds
-    first in the first round so the first question comes fast, then a seeded order. Team
+    Targets are walked in order; each round asks each target one more kind (cheap kinds
+    first, so the first question comes fast; a seeded order within them), until `count`,
+    `per_target` rounds, or every kind has been tried on every target. Team
     bank questions come in between, one per target asked. Each question is saved to the
     store (when the context has one) before it is yielded."""
     chosen = list(kinds) if kinds is not None else list(registry().values())
@@ -86,7 +87,9 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
         rng_for(seed, "order", target.symbol).shuffle(order)
         order.sort(key=lambda k: k.slow)  # stable: cheap kinds first, seeded within each
         tried[target.symbol] = order
-    for _round in range(per_target):
+    rounds = 0
+    while any(tried.values()) and (per_target is None or rounds < per_target):
+        rounds += 1
         for target in targets:
             if stop is not None and stop():
                 return
