@@ -44,14 +44,9 @@ def command(ctx: click.Context, path: Path, person: str | None, count: int, abou
         _export(plan, export)
         return
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
-        from comprehend.tui.app import ReviewApp
+        from comprehend.tui.quiz_app import QuizApp
 
-        class QuizApp(ReviewApp):
-            DEFAULT_MODE = "quiz"
-
-        app = QuizApp(workspace)
-        app.quiz_plan = plan
-        app.run()
+        QuizApp(workspace, plan).run()
         return
     _plain_session(workspace, plan)
 
