@@ -188,3 +188,37 @@ def test_targets_put_ai_written_code_first(quiz) -> None:
     ordered = choose_targets(ctx, "me@example.com")
     assert [t.symbol for t in ordered].index("pkg.core.total") < [t.symbol for t in ordered].index(
         "pkg.core.has_negative")
+
+
+def test_about_a_commit_range_targets_what_it_changed(quiz) -> None:
+    from comprehend.quiz.targets import resolve_about
+
+    built, ctx, _targets = quiz
+    about = resolve_about(ctx, f"{built.commits['shout']}..HEAD")
+    # "Count up and whisper" added count_up and whisper; "A widget" added pkg/widget.py.
+    assert about.form == "rev"
+    assert {s for s in about.symbols if ctx.graph.nodes[s]["kind"] == "function"} == {
+        "pkg.core.count_up", "pkg.report.whisper", "pkg.widget.poke", "pkg.widget.Widget.frobnicate"}
+    chosen = {t.symbol for t in choose_targets(ctx, "me@example.com", about)}
+    assert chosen == {"pkg.core.count_up", "pkg.report.whisper", "pkg.widget.poke",
+                      "pkg.widget.Widget.frobnicate", "pkg.widget.Widget"}
+
+
+def test_about_a_range_not_ending_at_the_quizzed_commit_is_refused(quiz) -> None:
+    from comprehend.errors import UserError
+    from comprehend.quiz.targets import resolve_about
+
+    built, ctx, _targets = quiz
+    with pytest.raises(UserError) as caught:
+        resolve_about(ctx, f"{built.commits['first']}..{built.commits['shout']}")
+    assert str(caught.value).startswith(f"--about {built.commits['first']}..{built.commits['shout']}: the range ends at")
+
+
+def test_the_shipped_example_bank_is_valid() -> None:
+    from comprehend.policy import builtin_dir
+    from comprehend.quiz.bank import parse_bank
+
+    path = builtin_dir("quizzes") / "example.toml"
+    questions = parse_bank("quizzes/example.toml", path.read_text())
+    assert [(q.line, q.answer, q.symbol) for q in questions] == [
+        (8, "comprehend/git.py", "comprehend.git"), (25, "Hard", None)]
