@@ -23,7 +23,7 @@ class QuizScreen(ReviewScreen):
     MODE = "quiz"
     LABEL = "Quiz"
     BINDINGS = [
-        *(Binding(str(n), f"answer({n - 1})", f"Answer {n}", show=n == 1) for n in range(1, 5)),
+        *(Binding(str(n), f"answer({n - 1})", "Answer", key_display="1-4", show=n == 1) for n in range(1, 5)),
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
         Binding("enter", "answer_cursor", "Answer"),
