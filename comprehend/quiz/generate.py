@@ -19,6 +19,8 @@ from comprehend.quiz.context import QuizContext
 from comprehend.quiz.model import CATEGORIES, Question, Refused, Target
 
 DEFAULT_LANGUAGES = ("python",)
+# Kinds that run code: slow unless their module says otherwise (SLOW = False).
+RUNS_CODE = ("output", "spot_bug", "trace", "exception_source")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def registry() -> dict[str, Kind]:
             raise ValueError(f"{module.__name__}: CATEGORY {category!r} is not one of {CATEGORIES}")
         languages = getattr(module, "LANGUAGES", DEFAULT_LANGUAGES)
         found[name] = Kind(name, category, module, None if languages is None else tuple(languages),
-                           bool(getattr(module, "SLOW", False)))
+                           bool(getattr(module, "SLOW", name in RUNS_CODE)))
     return found
 
 

@@ -222,3 +222,25 @@ def test_the_shipped_example_bank_is_valid() -> None:
     questions = parse_bank("quizzes/example.toml", path.read_text())
     assert [(q.line, q.answer, q.symbol) for q in questions] == [
         (8, "comprehend/git.py", "comprehend.git"), (25, "Hard", None)]
+
+
+def test_graph_and_history_kinds_work_on_javascript(tmp_path) -> None:
+    from gitrepo import GitRepo
+
+    repo = GitRepo.create(tmp_path / "js")
+    repo.write("src/math.js", "export function add(a, b) {\n  return a + b;\n}\n\n"
+                              "export function twice(x) {\n  return add(x, x);\n}\n\n"
+                              "export function neg(x) {\n  return -x;\n}\n\n"
+                              "export function half(x) {\n  return x / 2;\n}\n")
+    repo.commit("math")
+    opened = open_repository(repo.path)
+    with open_store(tmp_path / "s.db") as store:
+        ctx = open_context(opened, load_config(opened.root), store)
+        targets = {t.symbol: t for t in choose_targets(ctx, "me@example.com")}
+        add = next(s for s in targets if s.endswith("add"))
+        q = registry()["callers"].generate(ctx, targets[add], rng_for(0, "callers", add))
+        roles = registry()["roles"].accepts(targets[add])
+    assert isinstance(q, Question)
+    assert q.answer == "twice in src/math.js"
+    assert q.language == "javascript"
+    assert roles is False
