@@ -29,6 +29,3 @@ class RepositoryError(UserError):
 class StoreError(UserError):
     """The SQLite store cannot be used as it is: newer schema, corrupt file."""
 
-
-class NotBuiltError(UserError):
-    """A command registered under its final name whose capability has not landed yet."""

@@ -265,7 +265,8 @@ def current_identity(repo: Repository) -> str | None:
 
 
 def user_email(repo: Repository) -> str | None:
-    """`git config user.email` here (who acknowledges a finding), or None if unset."""
+    """git's user.email here (repository, then global config: who acknowledges a finding,
+    who answers a quiz), or None when unset."""
     return git_text(["config", "user.email"], repo.root, check=False).strip() or None
 
 
@@ -800,9 +801,3 @@ def co_changed_files(repo: Repository, rev: str, path: str) -> list[str]:
 def commits_touching(repo: Repository, rev: str, path: str) -> set[str]:
     out = git_text(["rev-list", "--no-merges", rev, "--", path], repo.root)
     return set(out.split())
-
-
-def user_email(repo: Repository) -> str | None:
-    """git's user.email here (repository, then global config), or None when unset."""
-    email = git_text(["config", "user.email"], repo.root, check=False).strip()
-    return email or None

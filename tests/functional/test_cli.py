@@ -13,7 +13,6 @@ from gitrepo import GitRepo, git
 from comprehend import __version__
 from comprehend.cli import COMMANDS
 
-NOT_BUILT = ["team", "serve", "sync"]
 HEAVY = ["textual", "litellm", "networkx", "tree_sitter"]
 
 
@@ -54,16 +53,6 @@ def test_help_imports_nothing_heavy(tmp_path: Path, clean_env: dict[str, str]) -
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=clean_env,
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
-
-
-@pytest.mark.parametrize("name", NOT_BUILT)
-def test_unbuilt_command_says_so_in_one_line(name: str, tmp_path: Path, clean_env: dict[str, str]) -> None:
-    proc = run([name, "--whatever"], tmp_path, clean_env)
-    assert proc.returncode == 2
-    assert proc.stdout == ""
-    assert proc.stderr.startswith(f"comprehend: 'comprehend {name}' is not built yet: ")
-    assert proc.stderr.count("\n") == 1
-    assert "Traceback" not in proc.stderr
 
 
 def test_unknown_command_is_a_usage_error(tmp_path: Path, clean_env: dict[str, str]) -> None:
