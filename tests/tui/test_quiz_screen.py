@@ -75,3 +75,31 @@ def test_answer_next_and_leave_at_80x24(planned) -> None:
     with sqlite3.connect(workspace.store_path) as conn:
         rows = conn.execute("SELECT question, choice FROM answers ORDER BY answered_at").fetchall()
     assert rows == [(first.id, first.choices[1]), (second.id, second.choices[2])]
+
+
+def test_a_served_session_asks_who_answers_before_the_quiz(tmp_path, monkeypatch) -> None:
+    from comprehend.tui.app import ReviewApp
+
+    built = build_quiz_repo(tmp_path / "repo")
+    workspace = open_workspace(built.path, db=tmp_path / "s.db")
+    monkeypatch.setenv("COMPREHEND_SERVED", "1")
+
+    async def scenario():
+        app = ReviewApp(workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("5")
+            screen = app.screen
+            asked = str(screen.query_one("#quiz-prompt", Static).content)
+            await pilot.press(*"nobody", "enter")
+            refused = str(screen.query_one("#quiz-prompt", Static).content)
+            await pilot.press(*"@j.example", "enter")
+            await settle(app, pilot, lambda: screen.view is not None and screen.view.question is not None)
+            await pilot.press("1")
+            return asked, refused, screen.view.recorder.person
+
+    asked, refused, person = asyncio.run(scenario())
+    assert asked == "Who is answering? Type your email and press enter."
+    assert refused == "nobody: not an email; type the one you commit with."
+    assert person == "nobody@j.example"
+    with sqlite3.connect(workspace.store_path) as conn:
+        assert conn.execute("SELECT DISTINCT person FROM answers").fetchall() == [("nobody@j.example",)]

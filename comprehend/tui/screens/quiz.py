@@ -3,6 +3,7 @@ shown as they come; keys 1-4 (or arrows and enter) answer, n goes on, esc leaves
 
 from __future__ import annotations
 
+import os
 import queue
 from collections.abc import Iterable
 
@@ -12,7 +13,7 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from comprehend.tui.screens.base import ReviewScreen
@@ -39,9 +40,14 @@ class QuizScreen(ReviewScreen):
         self.feed = None
         self.message = "Choosing what to ask about and proving the answers..."
         self.refused = 0
+        # In a `comprehend serve` session one machine serves many people: ask who answers
+        # instead of taking git's user.email.
+        self.person: str | None = None
+        self.ask_who = os.environ.get("COMPREHEND_SERVED") == "1"
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="quiz"):
+            yield Input(placeholder="your email, then enter", id="quiz-who")
             yield Static("", id="quiz-heading")
             yield Static("", id="quiz-prompt")
             yield Static("", id="quiz-code")
@@ -50,6 +56,25 @@ class QuizScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         self.store = self.app.workspace.open_store()
+        who = self.query_one("#quiz-who", Input)
+        if self.ask_who and getattr(self.app, "quiz_plan", None) is None:
+            self.message = "Who is answering? Type your email and press enter."
+            self.render_state()
+            who.focus()
+            return
+        who.display = False
+        self.render_state()
+        self.start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        email = event.value.strip()
+        if "@" not in email or " " in email:
+            self.message = f"{email or 'nothing'}: not an email; type the one you commit with."
+            self.render_state()
+            return
+        self.person = email
+        event.input.display = False
+        self.message = f"Answering as {email}. Choosing what to ask about and proving the answers..."
         self.render_state()
         self.start()
 
@@ -68,7 +93,8 @@ class QuizScreen(ReviewScreen):
             if plan is None:
                 workspace = self.app.workspace
                 with workspace.open_store() as store:
-                    plan = plan_quiz(workspace, store, person=None, count=DEFAULT_COUNT, about=None, seed=None)
+                    plan = plan_quiz(workspace, store, person=self.person, count=DEFAULT_COUNT,
+                                     about=None, seed=None)
         except UserError as exc:
             self.app.call_from_thread(self.fail, str(exc))
             return
