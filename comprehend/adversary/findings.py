@@ -9,6 +9,9 @@ from typing import Any, Literal
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+# Rules whose findings are notes, never evidence: the verdict does not count them at any
+# severity (an LLM claim whose test did not fail as claimed).
+ADVISORY_RULES = frozenset({"llm-unconfirmed"})
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,10 @@ def at_or_above(severity: str, threshold: str) -> bool:
 
 
 def verdict(findings: list[Finding], fail_on: str) -> Literal["pass", "fail"]:
-    """Computed from findings alone: no model output can approve anything."""
-    return "fail" if any(at_or_above(f.severity, fail_on) for f in findings) else "pass"
+    """Computed from findings alone: no model output can approve anything, and no
+    unverified model claim can fail a change."""
+    return "fail" if any(at_or_above(f.severity, fail_on) for f in findings
+                         if f.rule not in ADVISORY_RULES) else "pass"
 
 
 def dumps(findings: list[Finding]) -> str:

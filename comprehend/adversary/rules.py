@@ -63,6 +63,23 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The diff changes CI configuration or hooks.",
          "A changed pipeline can switch off the checks that would catch everything else; "
          "usually benign, so informational by default."),
+    Rule("injection-attempt", "high",
+         "An added line speaks to reviewers or AI tools (ignore the findings, mark this as "
+         "approved, role markers of a chat template) or hides text with bidi or zero-width "
+         "characters.",
+         "Code has no reason to address its reviewers; such text tries to talk an AI reviewer "
+         "into approval, and invisible characters make code read differently from how it "
+         "runs."),
+    Rule("llm-confirmed", "high",
+         "The LLM critic's proposed test fails on the change as claimed (and, for a claimed "
+         "regression, passes on the base).",
+         "Not a model's opinion but a test that runs and fails: executable evidence of a "
+         "defect, kept in the finding for anyone to re-run."),
+    Rule("llm-unconfirmed", "info",
+         "The LLM critic suspected a defect, but its proposed test did not fail as claimed "
+         "(or did not run).",
+         "An unverified claim: shown as a note of low confidence, never counted by the "
+         "verdict, whatever --fail-on or [adversary] severity say."),
     Rule("secret", "high",
          "An added line contains something that looks like a credential.",
          "A committed secret is exposed to everyone with read access and stays in history."),
