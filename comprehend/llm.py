@@ -72,7 +72,10 @@ class CallRecord:
 
 
 def available() -> bool:
-    return importlib.util.find_spec("litellm") is not None
+    try:
+        return importlib.util.find_spec("litellm") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def require_litellm(option: str) -> None:
@@ -118,6 +121,8 @@ class LlmClient:
     calls: list[CallRecord] = field(default_factory=list)
     requests: int = 0  # calls that left the machine
     last_seconds: float = 0.0  # how long the last request took
+    # litellm's own test double: answer with this text and its token accounting, send nothing
+    mock_response: str | None = None
 
     def complete(self, messages: list[dict[str, str]], *, purpose: str, prompt_hash: str,
                  input_hash: str, redactions: int) -> Reply:
@@ -205,9 +210,13 @@ class LlmClient:
         kwargs: dict[str, Any] = {
             "model": self.model, "messages": messages, "max_tokens": max_output,
             "temperature": 0, "timeout": self.settings.timeout,
-            "num_retries": self.settings.retries,
+            # the OpenAI client's own retries (429, timeouts, 5xx, honouring Retry-After);
+            # litellm's num_retries would need tenacity, which it does not install
+            "max_retries": self.settings.retries,
             "response_format": {"type": "json_object"},
         }
+        if self.mock_response is not None:
+            kwargs["mock_response"] = self.mock_response
         if self.settings.api_base:
             kwargs["api_base"] = self.settings.api_base
             if self.model.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):
