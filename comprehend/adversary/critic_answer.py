@@ -62,7 +62,7 @@ def _claim(index: int, entry: object) -> Claim:
     for key, kind in (("title", str), ("file", str), ("line", int), ("kind", str), ("test", str)):
         value = entry.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise MalformedAnswer(f"{where}.{key} must be a {'string' if kind is str else 'integer'}")
+            raise MalformedAnswer(f"{where}.{key} must be {'a string' if kind is str else 'an integer'}")
     if entry["kind"] not in KINDS:
         raise MalformedAnswer(f'{where}.kind must be "bug" or "regression"')
     test = entry["test"]

@@ -101,6 +101,8 @@ def _numbered(lines: list[str], start: int) -> str:
 def _enclosing(f: ChangedFile, text: str) -> list[ContextItem]:
     """The smallest function or class around each changed line (Python), else a window."""
     lines = text.splitlines()
+    # blank lines added between definitions belong to no function
+    changed = [n for n in sorted(f.added_lines) if n <= len(lines) and lines[n - 1].strip()]
     spans: list[tuple[int, int]] = []
     if f.path.endswith((".py", ".pyi")):
         try:
@@ -111,16 +113,16 @@ def _enclosing(f: ChangedFile, text: str) -> list[ContextItem]:
             (n.lineno - len(n.decorator_list), n.end_lineno or n.lineno)
             for n in ast.walk(tree)
             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
-        for line in sorted(f.added_lines):
+        for line in changed:
             around = [d for d in defs if d[0] <= line <= d[1]]
             spans.append(min(around, key=lambda d: d[1] - d[0]) if around
                          else (max(1, line - 5), min(len(lines), line + 5)))
     else:
-        spans = [(max(1, n - 10), min(len(lines), n + 10)) for n in sorted(f.added_lines)]
+        spans = [(max(1, n - 10), min(len(lines), n + 10)) for n in changed]
     items = []
     for start, end in _merge(spans):
         if end - start + 1 > MAX_FUNCTION_LINES:
-            middle = min(n for n in f.added_lines if start <= n <= end)
+            middle = min(n for n in changed if start <= n <= end)
             start = max(start, middle - MAX_FUNCTION_LINES // 2)
             end = min(end, start + MAX_FUNCTION_LINES - 1)
         items.append(_item("function", f.path, start, end,
@@ -186,7 +188,11 @@ def _fit(candidates: list[ContextItem], outbound: Outbound, budget: int,
     """Redact, drop duplicates, then keep items by rank (and order) while the budget lasts."""
     seen: set[tuple[str, int, int]] = set()
     redacted: list[tuple[ContextItem, int]] = []
+    shown = [(c.path, c.start, c.end) for c in candidates if c.kind == "function"]
     for item in candidates:
+        if item.rank > 0 and any(p == item.path and s <= item.start and item.end <= e
+                                 for p, s, e in shown):
+            continue  # already inside a changed function shown whole
         key = (item.path, item.start, item.end) if item.kind != "hunk" else (
             f"hunk:{item.path}", item.start, item.end)
         if key in seen:
