@@ -109,6 +109,12 @@ def run_critic(repo: Repository, config: Config, store: Any, change: Change, mod
         "confirmed": sum(f.rule == "llm-confirmed" for f in findings),
         "stopped": stopped,
     })
+    if client.calls:
+        notes.append(f"LLM critic: {model}, {client.requests} request(s), "
+                     f"{summary['cached']} answer(s) from the cache, {client.tokens:,} tokens, "
+                     f"${client.cost_usd:.4f}; {len(findings)} claim(s) run, "
+                     f"{summary['confirmed']} confirmed; {context.redactions} secret(s) redacted; "
+                     f"prompts {prompts.hash}")
     if context.denied:
         notes.append(f"LLM critic: never sent (deny-list): {', '.join(context.denied[:5])}")
     if context.dropped:
@@ -206,8 +212,10 @@ def _finding(change: Change, claim: Claim, head: TestOutcome, base: TestOutcome 
     if confirmed:
         why = ("the proposed test fails on the change" +
                (" and passes on the base" if claim.kind == "regression" else ""))
+    elif head.status == "passed":
+        why = "the proposed test passes on the change"
     elif head.status != "failed":
-        why = f"the proposed test did not fail on the change ({head.status}: {head.detail})"
+        why = f"the proposed test did not run as a test ({head.status}: {head.detail})"
     else:
         assert base is not None
         why = f"claimed a regression, but the test does not pass on the base ({base.status}: {base.detail})"
@@ -220,13 +228,14 @@ def _finding(change: Change, claim: Claim, head: TestOutcome, base: TestOutcome 
         "test": printable(claim.test, keep_newlines=True),
         "head": {"status": head.status, "detail": printable(head.detail),
                  "seconds": round(head.seconds, 2)},
-        "base": None if base is None else {"status": base.status, "detail": printable(base.detail),
-                                           "seconds": round(base.seconds, 2)},
-        "command": head.command + " (the test saved at the repository root)",
+        "command": head.command + " (with `test` saved at the root of a checkout of the change)",
         "why": why,
         "model": model,
         "prompt_hash": prompt_hash,
     }
+    if base is not None:
+        evidence["base"] = {"status": base.status, "detail": printable(base.detail),
+                            "seconds": round(base.seconds, 2)}
     finding = rule_finding("llm-confirmed" if confirmed else "llm-unconfirmed",
                            confidence=(0.9 if claim.kind == "regression" else 0.75) if confirmed else 0.2,
                            file=path, line=line,

@@ -78,7 +78,7 @@ def _outcome(name: str, seconds: float,
     if errors or not cases:
         return TestOutcome("broken", seconds, (errors or ["no test ran"])[0], command)
     if not failures:
-        return TestOutcome("passed", seconds, "passed", command)
+        return TestOutcome("passed", seconds, "", command)
     broken = [f for f in failures if f.startswith(BROKEN_TEST)]
     if broken:
         return TestOutcome("broken", seconds, broken[0], command)
