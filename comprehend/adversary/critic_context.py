@@ -68,13 +68,17 @@ def build_context(repo: Repository, change: Change, sources: Sources, graph: Any
             continue
         changed += len(f.added_lines) + len(f.removed_lines)
         new_text = sources.new_text(f)
+        functions = _enclosing(f, new_text) if new_text is not None else []
         for hunk in f.hunks:
+            # a hunk that only adds lines a function below shows (marked +) adds nothing
+            if not hunk.removed and all(any(i.start <= n <= i.end for i in functions)
+                                        for n, t in hunk.added if t.strip()):
+                continue
             if hunk.added or hunk.removed:
                 candidates.append(_item("hunk", f.path, hunk.new_start,
                                         hunk.new_start + max(hunk.new_lines, 1) - 1,
                                         _render_hunk(hunk)))
-        if new_text is not None:
-            candidates += _enclosing(f, new_text)
+        candidates += functions
         if graph is not None:
             for line in sorted(f.added_lines):
                 seeds += graph.symbols_at(f.path, line)[:1]
@@ -94,8 +98,10 @@ def _render_hunk(hunk: Hunk) -> str:
     return "\n".join(lines)
 
 
-def _numbered(lines: list[str], start: int) -> str:
-    return "\n".join(f"{start + i:>5} | {t}" for i, t in enumerate(lines))
+def _numbered(lines: list[str], start: int, added: frozenset[int] = frozenset()) -> str:
+    """Lines with their numbers; those the change added marked with +."""
+    return "\n".join(f"{start + i:>5} {'+' if start + i in added else ' '}| {t}"
+                     for i, t in enumerate(lines))
 
 
 def _enclosing(f: ChangedFile, text: str) -> list[ContextItem]:
@@ -126,7 +132,7 @@ def _enclosing(f: ChangedFile, text: str) -> list[ContextItem]:
             start = max(start, middle - MAX_FUNCTION_LINES // 2)
             end = min(end, start + MAX_FUNCTION_LINES - 1)
         items.append(_item("function", f.path, start, end,
-                           _numbered(lines[start - 1:end], start)))
+                           _numbered(lines[start - 1:end], start, f.added_lines)))
     return items
 
 
