@@ -17,11 +17,11 @@ def test_secrets_become_stable_one_way_placeholders() -> None:
 
 
 def test_high_entropy_tokens_are_redacted_but_hashes_and_words_are_not() -> None:
-    random_token = "Zt8qLw2Rx9Vb4Nm7" + "Kc1Pd6Hs3Jf0Yg5Ua"  # built: no credential in this file
+    noise = "Zt8qLw2Rx9Vb4Nm7" + "Kc1Pd6Hs3Jf0Yg5Ua"  # built: no credential in this file
     sha = "907a2ce680e22dc4d8a4aa4e8305e5425a40870c"
-    text, count = OUT.redact(f"x = '{random_token}'\nrev = '{sha}'\nname = 'a_very_long_identifier_name_here'\n")
+    text, count = OUT.redact(f"x = '{noise}'\nrev = '{sha}'\nname = 'a_very_long_identifier_name_here'\n")
     assert count == 1
-    assert random_token not in text
+    assert noise not in text
     assert sha in text and "a_very_long_identifier_name_here" in text
     assert "<redacted:entropy:" in text
 
