@@ -54,6 +54,16 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """An upper bound for one call: tokens in (estimated), tokens out (the cap), cost."""
+
+    prompt_tokens: int
+    max_completion_tokens: int
+    max_cost_usd: float
+    cached: bool  # answered from the cache: free
+
+
+@dataclass(frozen=True)
 class CallRecord:
     """One row of the audit trail (store/llm.py's LLM_CALL_KEYS)."""
 
@@ -160,6 +170,16 @@ class LlmClient:
         reply = Reply(text, prompt_tokens, completion_tokens, cost, False, key)
         self._audit(purpose, prompt_hash, input_hash, reply, redactions, "ok")
         return reply
+
+    def estimate(self, messages: list[dict[str, str]], *, prompt_hash: str,
+                 input_hash: str) -> Estimate:
+        """What `complete` would cost at most, without sending anything (for a surface that
+        shows the cost before asking)."""
+        key = digest(str(CACHE_FORMAT), self.model, prompt_hash, input_hash)
+        if self._cache_read(key) is not None:
+            return Estimate(0, 0, 0.0, True)
+        sent = sum(estimate_tokens(m["content"]) + 4 for m in messages)
+        return Estimate(sent, MAX_OUTPUT_TOKENS, self._price(sent, MAX_OUTPUT_TOKENS), False)
 
     def keep(self, reply: Reply) -> None:
         """Cache an answer the caller accepted (a fresh one; cached ones are already kept)."""

@@ -35,7 +35,7 @@ from comprehend.adversary.rules import rule_finding
 from comprehend.config import Config
 from comprehend.errors import UserError
 from comprehend.git import Repository
-from comprehend.llm import Budget, LlmClient, digest
+from comprehend.llm import Budget, Estimate, LlmClient, digest
 from comprehend.policy import PolicyFile, policy_file, policy_hash
 
 PROMPT_FILES = ("critic-system.md", "critic-task.md", "critic-repair.md")
@@ -123,6 +123,19 @@ def run_critic(repo: Repository, config: Config, store: Any, change: Change, mod
     return CriticReport(tuple(findings), tuple(client.audit_rows()), summary, stopped, tuple(notes))
 
 
+def estimate_critic(repo: Repository, config: Config, store: Any, change: Change,
+                    model: str) -> Estimate:
+    """The most asking the critic about `change` could cost, before asking (nothing sent):
+    for a surface that shows the price first, such as a key in the review app."""
+    prompts = load_prompts(repo.root)
+    outbound, _ = load_outbound(repo.root)
+    client = LlmClient(config.llm, model, cache_dir=repo.common_dir / "comprehend" / "llm-cache")
+    context = build_context(repo, change, Sources(repo, change), _graph(repo, config, store, change),
+                            outbound, config.llm.context_tokens)
+    return client.estimate(_messages(prompts, context), prompt_hash=prompts.hash,
+                           input_hash=context.input_hash())
+
+
 def _graph(repo: Repository, config: Config, store: Any, change: Change) -> Any | None:
     try:
         from comprehend.graph.build import build_graph
@@ -151,14 +164,18 @@ def _fill(template: str, **values: str) -> str:
     return template
 
 
-def _ask(client: LlmClient, prompts: Prompts, context: CriticContext,
-         say: Progress) -> tuple[tuple[Claim, ...], int]:
+def _messages(prompts: Prompts, context: CriticContext) -> list[dict[str, str]]:
     nonce, blocks = fence(context)
-    messages = [
+    return [
         {"role": "system", "content": _fill(prompts.system, nonce=nonce, schema=SCHEMA_TEXT)},
         {"role": "user", "content": _fill(prompts.task, nonce=nonce, context=blocks,
                                           max_defects=str(MAX_CLAIMS))},
     ]
+
+
+def _ask(client: LlmClient, prompts: Prompts, context: CriticContext,
+         say: Progress) -> tuple[tuple[Claim, ...], int]:
+    messages = _messages(prompts, context)
     input_hash = context.input_hash()
     say(f"LLM critic: asking {client.model}")
     reply = client.complete(messages, purpose="critic", prompt_hash=prompts.hash,

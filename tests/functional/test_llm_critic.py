@@ -253,3 +253,21 @@ def test_llm_without_the_extra_says_how_to_install_it(tmp_path: Path, clean_env)
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("comprehend: --llm openai/x: the LLM critic needs litellm, which is "
                                    "not installed; install it with pip install 'comprehend[llm]'")
+
+
+def test_the_cost_is_known_before_asking(tmp_path: Path, server) -> None:
+    from comprehend.adversary.critic import estimate_critic
+
+    shop_change(tmp_path / "shop")
+    repo = open_repository(tmp_path / "shop")
+    change = read_change(repo, resolve_spec(repo, "HEAD~1", "HEAD"))
+    config = Config(llm=LlmConfig(api_base=server.url, cost_per_1k_tokens=1.0))
+    before = estimate_critic(repo, config, None, change, MODEL)
+    assert server.requests == 0
+    assert before.cached is False
+    assert before.max_cost_usd == pytest.approx((before.prompt_tokens + 2048) / 1000)
+    server.script = [Answer(answer(), prompt_tokens=700, completion_tokens=20)]
+    report = critic(tmp_path / "shop", server, cost_per_1k_tokens=1.0)
+    assert report.summary["cost_usd"] == pytest.approx(0.72)
+    assert report.summary["cost_usd"] <= before.max_cost_usd
+    assert estimate_critic(repo, config, None, change, MODEL).cached is True
