@@ -277,10 +277,15 @@ def _anchor(change: Change, claim: Claim) -> tuple[str, int]:
 
 def critic_stage(repo: Repository, config: Config, store: Any, change: Change,
                  model: str | None, budget: Budget, execute: bool,
-                 progress: Progress | None = None) -> CriticReport | None:
-    """The check's critic stage: None when no model is configured."""
+                 progress: Progress | None = None,
+                 shard: tuple[int, int] | None = None) -> CriticReport | None:
+    """The check's critic stage: None when no model is configured. With --shard it runs in
+    the first shard only, so a sharded check pays for one critic, not N."""
     if not model:
         return None
+    if shard is not None and shard[0] != 1:
+        return CriticReport((), (), {"model": model, "stopped": None}, None,
+                            (f"LLM critic: runs in shard 1/{shard[1]} only",))
     if not execute:
         return CriticReport((), (), {"model": model, "stopped": None}, None,
                             ("--no-exec: the LLM critic was not asked (its claims must run "

@@ -93,7 +93,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
     critic = critic_stage(repo, config, store, scope.narrow(change), options.llm or config.llm.model,
-                          Budget(options.max_cost, options.max_tokens), options.execute, say)
+                          Budget(options.max_cost, options.max_tokens), options.execute, say,
+                          options.shard)
     if critic is not None:
         findings += critic.findings
         notes += critic.notes
