@@ -63,6 +63,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The diff changes CI configuration or hooks.",
          "A changed pipeline can switch off the checks that would catch everything else; "
          "usually benign, so informational by default."),
+    Rule("secret", "high",
+         "An added line contains something that looks like a credential.",
+         "A committed secret is exposed to everyone with read access and stays in history."),
     Rule("injection-attempt", "high",
          "An added line speaks to reviewers or AI tools (ignore the findings, mark this as "
          "approved, role markers of a chat template) or hides text with bidi or zero-width "
@@ -80,9 +83,6 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "(or did not run).",
          "An unverified claim: shown as a note of low confidence, never counted by the "
          "verdict, whatever --fail-on or [adversary] severity say."),
-    Rule("secret", "high",
-         "An added line contains something that looks like a credential.",
-         "A committed secret is exposed to everyone with read access and stays in history."),
 )}
 
 
