@@ -93,6 +93,26 @@ class TeamConfig:
 
 
 @dataclass(frozen=True)
+class LlmConfig:
+    # Any litellm model string (openai/gpt-4.1-mini, anthropic/..., ollama/...); None: no
+    # critic unless `check --llm MODEL` names one.
+    model: str | None = None
+    # An OpenAI-compatible server's base URL; None: litellm's default for the provider
+    # (or OPENAI_API_BASE and the like from the environment).
+    api_base: str | None = None
+    # Price in USD per 1,000 tokens for a model litellm has no price for (local models: 0).
+    cost_per_1k_tokens: float = 0.0
+    # Seconds one model call may take before it is retried.
+    timeout: float = 120.0
+    # Retries of a call that timed out or was rate limited (HTTP 429).
+    retries: int = 2
+    # Tokens of repository context the critic may send per check (lowest-ranked dropped first).
+    context_tokens: int = 8000
+    # Seconds one proposed test may run in the sandbox.
+    test_timeout: float = 60.0
+
+
+@dataclass(frozen=True)
 class Config:
     # Path of the SQLite store, relative to the repository root; None means
     # .git/comprehend/comprehend.db inside the repository's (common) git dir.
@@ -101,6 +121,7 @@ class Config:
     graph: GraphConfig = field(default_factory=GraphConfig)
     attribution: AttributionConfig = field(default_factory=AttributionConfig)
     team: TeamConfig = field(default_factory=TeamConfig)
+    llm: LlmConfig = field(default_factory=LlmConfig)
     # Where the config came from: the file path (or REV:path when read from a commit), or
     # None for built-in defaults.
     source: str | None = field(default=None, metadata={"internal": True})

@@ -9,6 +9,9 @@ from typing import Any, Literal
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+# Rules whose findings are notes, never evidence: the verdict does not count them at any
+# severity (an LLM claim whose test did not fail as claimed).
+ADVISORY_RULES = frozenset({"llm-unconfirmed"})
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,16 @@ def at_or_above(severity: str, threshold: str) -> bool:
 
 
 def verdict(findings: list[Finding], fail_on: str) -> Literal["pass", "fail"]:
-    """Computed from findings alone: no model output can approve anything."""
-    return "fail" if any(f.counts and at_or_above(f.severity, fail_on) for f in findings) \
-        else "pass"
+    """Computed from findings alone: no model output can approve anything, and no
+    unverified model claim can fail a change."""
+    return "fail" if blocking(findings, fail_on) else "pass"
 
 
 def blocking(findings, fail_on: str) -> list[Finding]:
-    """The findings that make the verdict fail: at or above fail_on, not acknowledged."""
-    return [f for f in findings if f.counts and at_or_above(f.severity, fail_on)]
+    """The findings that make the verdict fail: at or above fail_on, not acknowledged, not
+    advisory (an unconfirmed model claim)."""
+    return [f for f in findings if f.counts and f.rule not in ADVISORY_RULES
+            and at_or_above(f.severity, fail_on)]
 
 
 def dumps(findings: list[Finding]) -> str:

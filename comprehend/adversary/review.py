@@ -21,8 +21,10 @@ from comprehend.adversary import scope as scopes
 from comprehend.adversary.acks import change_acks
 from comprehend.adversary.basepolicy import policy_at_base, policy_changes
 from comprehend.adversary.changes import Sources, is_python, read_change, resolve_spec
+from comprehend.adversary.critic import critic_stage
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, verdict
+from comprehend.adversary.injection import find_injections, load_injection_policy
 from comprehend.adversary.links import changed_code
 from comprehend.adversary.pytests import load_smell_policy
 from comprehend.adversary.rewrites import find_rewrites
@@ -31,6 +33,7 @@ from comprehend.adversary.rules import apply_severities, severities
 from comprehend.adversary.smells import find_smells
 from comprehend.config import Config
 from comprehend.git import Repository
+from comprehend.llm import Budget
 from comprehend.policy import builtin_dir, policy_file, policy_hash
 
 
@@ -45,6 +48,9 @@ class CheckOptions:
     # More rules a surface adds (the comprehension gate of --require-quiz, which lives in
     # quiz/, above the adversary): called with the change, returns findings and notes.
     extra: Callable[[Change], tuple[list[Finding], list[str]]] | None = None
+    llm: str | None = None  # a litellm model string; None: [llm] model (None: no critic)
+    max_cost: float | None = None  # USD the critic may spend
+    max_tokens: int | None = None  # tokens the critic may use
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,12 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
                                    findings, say)
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
+    critic = critic_stage(repo, config, store, scope.narrow(change), options.llm or config.llm.model,
+                          Budget(options.max_cost, options.max_tokens), options.execute, say,
+                          options.shard)
+    if critic is not None:
+        findings += critic.findings
+        notes += critic.notes
 
     findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)]
                        + apply_severities(tampering, chosen))  # whoever the author claims to be
@@ -108,7 +120,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     acks = change_acks(repo, git.resolve_ref(repo, spec.base_ref, option="--base"), spec.head)
     findings = acks.apply(repo, config, findings)
     notes += acks.notes
-    outcome = verdict(findings, fail_on)
+    outcome = "error" if critic is not None and critic.stopped else verdict(findings, fail_on)
     policy_files = _policy_files(config.policy_dir(repo.root))
     notes += [f"policy from the repository: adversary/{f.name}" for f in policy_files
               if f.overridden and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
@@ -135,12 +147,13 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "policy_files": sorted(f.name + (" (repository)" if f.overridden else "")
                                for f in policy_files),
         "mutation": mutation_stats,
+        "llm": critic.summary if critic is not None else None,
         "notes": notes,
         "counts": _counts(findings),
         "acknowledged": sum(1 for f in findings if f.acknowledged is not None),
     }
     if store is not None:
-        run["id"] = _record(store, run, outcome, findings)
+        run["id"] = _record(store, run, outcome, findings, critic.calls if critic else ())
     return CheckResult(verdict=outcome, fail_on=fail_on, findings=tuple(findings), run=run)
 
 
@@ -178,23 +191,27 @@ def _static_findings(repo: Repository, config: Config, store: Any, change: Chang
     risky_policy, _ = load_risky_policy(config.policy_dir(repo.root))
     say("static rules")
     findings = find_smells(change, sources, smell_policy)
+    findings += find_injections(change, load_injection_policy(config.policy_dir(repo.root))[0])
     findings += find_risky(change, sources, risky_policy)
     graph = _graph_for(repo, config, store, change, smell_policy.layout, notes, say)
     code = changed_code(change, sources, smell_policy.layout, graph)
     return findings + find_rewrites(change, sources, smell_policy, code)
 
 
-def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Finding]) -> int:
+def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Finding],
+            llm_calls: tuple[dict[str, Any], ...] = ()) -> int:
     from comprehend.store.runs import RunRecord, record_run
 
     summary_keys = ("fail_on", "scope", "notes", "shard", "mutation", "executed",
-                    "all_authors", "base_ref", "head_ref", "counts")
+                    "all_authors", "base_ref", "head_ref", "counts", "llm")
+    llm = run["llm"] or {}
     return record_run(store, RunRecord(
         kind="check", started_at=run["started_at"], finished_at=run["finished_at"],
         who=run["who"], base=run["base"], head=run["head"], policy_hash=run["policy_hash"],
         config_hash=run["config_hash"], verdict=outcome,
-        summary={k: run[k] for k in summary_keys},
-    ), [f.to_json() for f in findings])
+        summary={k: run[k] for k in summary_keys}, model=llm.get("model"),
+        prompt_hash=llm.get("prompt_hash"), tokens=llm.get("tokens"), cost_usd=llm.get("cost_usd"),
+    ), [f.to_json() for f in findings], list(llm_calls))
 
 
 def _graph_for(repo: Repository, config: Config, store: Any, change: Change, layout: Any,

@@ -45,11 +45,6 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The signature of a test edited to pass: the new expectation may encode the bug, and "
          "mutation testing cannot see it, since the rewritten test kills the mutants of the "
          "very code it now agrees with."),
-    Rule("not-understood", "medium",
-         "With --require-quiz: an AI-changed symbol of the diff that no current team member "
-         "has answered a quiz question about correctly since it changed.",
-         "Nobody on the team has shown they understand this code; whether that blocks a "
-         "merge is the team's call ([adversary] severity), so by default it asks for a quiz."),
     Rule("deleted-test", "high",
          "The diff deletes a test function or a test file.",
          "A deleted test is the simplest way to make a failing suite pass."),
@@ -78,6 +73,28 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("secret", "high",
          "An added line contains something that looks like a credential.",
          "A committed secret is exposed to everyone with read access and stays in history."),
+    Rule("injection-attempt", "high",
+         "An added line speaks to reviewers or AI tools (ignore the findings, mark this as "
+         "approved, role markers of a chat template) or hides text with bidi or zero-width "
+         "characters.",
+         "Code has no reason to address its reviewers; such text tries to talk an AI reviewer "
+         "into approval, and invisible characters make code read differently from how it "
+         "runs."),
+    Rule("llm-confirmed", "high",
+         "The LLM critic's proposed test fails on the change as claimed (and, for a claimed "
+         "regression, passes on the base).",
+         "Not a model's opinion but a test that runs and fails: executable evidence of a "
+         "defect, kept in the finding for anyone to re-run."),
+    Rule("llm-unconfirmed", "info",
+         "The LLM critic suspected a defect, but its proposed test did not fail as claimed "
+         "(or did not run).",
+         "An unverified claim: shown as a note of low confidence, never counted by the "
+         "verdict, whatever --fail-on or [adversary] severity say."),
+    Rule("not-understood", "medium",
+         "With --require-quiz: an AI-changed symbol of the diff that no current team member "
+         "has answered a quiz question about correctly since it changed.",
+         "Nobody on the team has shown they understand this code; whether that blocks a "
+         "merge is the team's call ([adversary] severity), so by default it asks for a quiz."),
 )}
 
 

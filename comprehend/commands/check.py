@@ -40,16 +40,28 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 @click.option("--require-quiz", is_flag=True,
               help="Add a not-understood finding for each AI-changed symbol that no current "
                    "member has answered about correctly since it changed.")
+@click.option("--llm", "llm", metavar="MODEL", default=None,
+              help="Add the LLM critic with this litellm model (e.g. openai/gpt-4.1-mini); "
+                   "default: [llm] model. Its claims count only when its tests fail.")
+@click.option("--max-cost", type=click.FloatRange(min=0), metavar="USD", default=None,
+              help="Stop the critic before it could spend more than USD (exit 2).")
+@click.option("--max-tokens", type=click.IntRange(min=1), metavar="N", default=None,
+              help="Stop the critic before it could use more than N tokens (exit 2).")
 @click.pass_context
 def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
             all_authors: bool, fail_on: str | None, no_exec: bool, fmt: str,
-            output: Path | None, shard: str | None, require_quiz: bool) -> None:
-    """Review a change with the adversary: test integrity, risky changes and (unless
-    --no-exec) mutation testing of the lines it added. This runs the repository's tests."""
+            output: Path | None, shard: str | None, require_quiz: bool, llm: str | None,
+            max_cost: float | None, max_tokens: int | None) -> None:
+    """Review a change with the adversary: test integrity, risky changes, (unless --no-exec)
+    mutation testing of the lines it added and, with a model, the LLM critic. This runs the
+    repository's tests."""
     from comprehend.adversary.changes import resolve_spec
     from comprehend.adversary.review import CheckOptions, run_check
     from comprehend.adversary.shards import parse_shard
+    from comprehend.llm import require_litellm
 
+    if llm is not None:
+        require_litellm(f"--llm {llm}")
     shard_spec = parse_shard(shard) if shard else None
     if base is None and head is None and os.environ.get("PRE_COMMIT_FROM_REF"):
         # pre-commit's pre-push stage: review exactly what is being pushed
@@ -58,6 +70,8 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
     # Configuration from the base of the change, never the head under review (it must not
     # choose its own gate); --config FILE still wins.
     ws = workspace_from(ctx, path, config_at=lambda repo: resolve_spec(repo, base, head).base)
+    if llm is None and ws.config.llm.model:
+        require_litellm(f"{ws.config.source}: [llm] model")
     with ws.open_store() as store, _progress() as say:
         gate = None
         if require_quiz:
@@ -65,9 +79,13 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
 
             gate = quiz_gate(ws.repo, ws.config, store)
         options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
-                               execute=not no_exec, shard=shard_spec, extra=gate)
+                               execute=not no_exec, shard=shard_spec, extra=gate, llm=llm,
+                               max_cost=max_cost, max_tokens=max_tokens)
         result = run_check(ws.repo, ws.config, store, options, progress=say)
     emit(result, fmt, output)
+    stopped = (result.run.get("llm") or {}).get("stopped")
+    if stopped:  # findings so far are reported and recorded; the check cannot pass
+        raise UserError(stopped)
     ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)
 
 

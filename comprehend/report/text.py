@@ -59,7 +59,7 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
                     body.append(value)  # a command is copied whole: never wrapped
                     out.line(body, 6, wrap=key not in COMMAND_KEYS)
     console.print()
-    style = "bold red" if result.verdict == "fail" else "bold green"
+    style = "bold green" if result.verdict == "pass" else "bold red"
     out.line(Text(headline(result), style=style), 0)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 

@@ -22,6 +22,11 @@ class RunRecord:
     config_hash: str
     verdict: str
     summary: dict[str, Any]
+    # The LLM critic's model, prompts' content hash and spend (None: no model was used).
+    model: str | None = None
+    prompt_hash: str | None = None
+    tokens: int | None = None
+    cost_usd: float | None = None
 
 
 # A finding as the store keeps it: a plain dict with these keys (evidence a JSON-able dict).
@@ -29,15 +34,21 @@ FINDING_KEYS = ("rule", "severity", "confidence", "file", "start_line", "end_lin
                 "evidence", "fingerprint")
 
 
-def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]]) -> int:
-    """Write the run and its findings (plain dicts, FINDING_KEYS) in one transaction;
-    returns the run id. A file name that is not UTF-8 is kept as its bytes (path_value)."""
+def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]],
+               llm_calls: list[dict[str, Any]] = ()) -> int:
+    """Write the run, its findings (plain dicts, FINDING_KEYS) and its model calls (plain
+    dicts, LLM_CALL_KEYS) in one transaction; returns the run id. A file name that is not
+    UTF-8 is kept as its bytes (path_value)."""
+    from comprehend.store.llm import insert_llm_calls
+
     with store.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO runs (kind, started_at, finished_at, who, base, head, policy_hash, "
-            "config_hash, verdict, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "config_hash, verdict, summary, model, prompt_hash, tokens, cost_usd) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run.kind, run.started_at, run.finished_at, run.who, run.base, run.head,
-             run.policy_hash, run.config_hash, run.verdict, json.dumps(run.summary, sort_keys=True)),
+             run.policy_hash, run.config_hash, run.verdict, json.dumps(run.summary, sort_keys=True),
+             run.model, run.prompt_hash, run.tokens, run.cost_usd),
         )
         run_id = int(cursor.lastrowid or 0)
         conn.executemany(
@@ -47,13 +58,14 @@ def record_run(store: Store, run: RunRecord, findings: list[dict[str, Any]]) -> 
               f["end_line"], path_value(f["title"]), json.dumps(f["evidence"], sort_keys=True),
               f["fingerprint"]) for f in findings],
         )
+        insert_llm_calls(conn, run_id, list(llm_calls))
     return run_id
 
 
 def recent_runs(store: Store, kind: str = "check", limit: int = 20) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         "SELECT id, kind, started_at, finished_at, who, base, head, policy_hash, config_hash, "
-        "verdict, summary FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?", (kind, limit))
+        "verdict, summary, model, prompt_hash, tokens, cost_usd FROM runs WHERE kind = ? ORDER BY id DESC LIMIT ?", (kind, limit))
     names = [d[0] for d in rows.description]
     result = []
     for row in rows.fetchall():

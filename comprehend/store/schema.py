@@ -164,13 +164,35 @@ MIGRATIONS: list[str] = [
     CREATE INDEX answers_person ON answers (person, symbol);
     ALTER TABLE cards ADD COLUMN updated_at TEXT;
     """,
-    # (team, issue 11): what FSRS made of each (person, symbol)'s answers, one blob, so the
+    # 6 (team, issue 11): what FSRS made of each (person, symbol)'s answers, one blob, so the
     # team report replays only pairs with new answers.
     """
     CREATE TABLE recall_cache (
         key TEXT PRIMARY KEY,
         data BLOB NOT NULL
     );
+    """,
+    # 7 (LLM critic, issue 13): every model call of a run, answered or from the cache: the
+    # model, the prompts' content hash, what was sent (its hash), tokens, cost, how many
+    # secrets were redacted from it; spend per month reads this table.
+    """
+    CREATE TABLE llm_calls (
+        run INTEGER REFERENCES runs (id),
+        called_at TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        model TEXT NOT NULL,
+        prompt_hash TEXT NOT NULL,
+        input_hash TEXT NOT NULL,
+        prompt_tokens INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        cached INTEGER NOT NULL DEFAULT 0,
+        redactions INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL DEFAULT 'ok'
+    );
+    CREATE INDEX llm_calls_run ON llm_calls (run);
+    CREATE INDEX llm_calls_when ON llm_calls (called_at);
     """,
 ]
 
