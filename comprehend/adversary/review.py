@@ -44,7 +44,7 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class CheckResult:
-    verdict: str  # pass | fail
+    verdict: str  # pass | fail | error (the tests could not be run: fails closed)
     fail_on: str
     findings: tuple[Finding, ...]
     run: dict[str, Any]  # who, base, head, hashes, scope, notes, shard, mutation stats, ...
@@ -80,16 +80,24 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     notes = [scope.description, *_change_notes(repo, change)]
     findings = _static_findings(repo, config, store, change, notes, say)
     mutation_stats: dict[str, Any] | None = None
+    environment: dict[str, str] = {}
+    error: str | None = None
     if options.execute:
         say("mutation testing")
-        mutation_stats = _mutation(repo, config, scope.narrow(change), options.shard, notes,
-                                   findings, say)
+        from comprehend.adversary.sandbox import TestsCannotRun
+
+        try:
+            mutation_stats = _mutation(repo, config, scope.narrow(change), options.shard, notes,
+                                       findings, say, environment)
+        except TestsCannotRun as exc:  # fail closed: no verdict from tests that did not run
+            error = str(exc)
+            notes.append(f"error: {error}")
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
 
     findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)])
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.file, f.start_line, f.rule))
-    outcome = verdict(findings, fail_on)
+    outcome = "error" if error else verdict(findings, fail_on)
     policy_files = _policy_files(repo.root)
     notes += [f"policy from the repository: {f.path}" for f in policy_files if f.overridden
               and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
@@ -116,6 +124,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "policy_files": sorted(f.name + (" (repository)" if f.overridden else "")
                                for f in policy_files),
         "mutation": mutation_stats,
+        "error": error,
+        "environment": environment,  # which interpreter ran the tests and why; isolation held
         "notes": notes,
         "counts": _counts(findings),
     }
@@ -168,7 +178,7 @@ def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Findin
     from comprehend.store.runs import RunRecord, record_run
 
     summary_keys = ("fail_on", "scope", "notes", "shard", "mutation", "executed",
-                    "all_authors", "base_ref", "head_ref", "counts")
+                    "all_authors", "base_ref", "head_ref", "counts", "error", "environment")
     return record_run(store, RunRecord(
         kind="check", started_at=run["started_at"], finished_at=run["finished_at"],
         who=run["who"], base=run["base"], head=run["head"], policy_hash=run["policy_hash"],
@@ -195,7 +205,8 @@ def _graph_for(repo: Repository, config: Config, store: Any, change: Change, lay
 
 
 def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int, int] | None,
-              notes: list[str], findings: list[Finding], progress: Progress) -> dict[str, Any] | None:
+              notes: list[str], findings: list[Finding], progress: Progress,
+              environment: dict[str, str]) -> dict[str, Any] | None:
     try:
         from comprehend.adversary.mutation import run_mutation
     except ImportError:
@@ -207,7 +218,9 @@ def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int
         return None
     report = run_mutation(repo, config, change, None, shard, progress=progress)
     findings.extend(report.findings)
+    environment.update(report.environment)
     notes.extend(report.notes)
+    notes.extend(report.environment.values())
     stats = report.stats
     return stats.to_json() if hasattr(stats, "to_json") else dict(stats)
 
