@@ -75,17 +75,20 @@ class Limits:
         # top of what the user already runs (root is exempt from it; the PID namespace and
         # the end-of-run kill bound a fork bomb there).
         nproc = _user_processes() + self.max_processes
-        limits = [(resource.RLIMIT_CPU, self.cpu_seconds),
-                  (resource.RLIMIT_AS, self.memory_mb * 1024 * 1024),
-                  (resource.RLIMIT_NPROC, nproc),
-                  (resource.RLIMIT_FSIZE, self.max_file_mb * 1024 * 1024)]
+        # (limit, value, grace): past the soft CPU limit the kernel sends SIGXCPU (which
+        # says why), and SIGKILL only at the hard one, a few seconds later.
+        limits = [(resource.RLIMIT_CPU, self.cpu_seconds, 5),
+                  (resource.RLIMIT_AS, self.memory_mb * 1024 * 1024, 0),
+                  (resource.RLIMIT_NPROC, nproc, 0),
+                  (resource.RLIMIT_FSIZE, self.max_file_mb * 1024 * 1024, 0)]
         prctl = _prctl()
 
         def apply() -> None:
-            for which, value in limits:
-                soft, hard = resource.getrlimit(which)
+            for which, value, grace in limits:
+                _soft, hard = resource.getrlimit(which)
                 cap = value if hard == resource.RLIM_INFINITY else min(value, hard)
-                resource.setrlimit(which, (cap, cap))
+                ceiling = cap + grace if hard == resource.RLIM_INFINITY else min(cap + grace, hard)
+                resource.setrlimit(which, (cap, ceiling))
             if prctl is not None:
                 prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with comprehend
 
@@ -122,8 +125,10 @@ while [ "$1" != "--" ]; do
   shift
 done
 shift
-exec unshare --user --map-root-user --net --pid --fork --kill-child -- "$@"
+exec unshare --user --map-root-user --net --pid --fork --kill-child -- /bin/sh -c '"$@"; exit $?' sh "$@"
 """
+# (The innermost sh is the PID namespace's first process: it reports a test process killed
+# by a signal as 128 + the signal, which unshare itself would not pass on.)
 
 
 def wrap(argv: list[str], isolation: Isolation, readonly: Iterable[Path]) -> list[str]:

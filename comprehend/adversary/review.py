@@ -91,7 +91,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
                                        findings, say, environment)
         except TestsCannotRun as exc:  # fail closed: no verdict from tests that did not run
             error = str(exc)
-            notes.append(f"error: {error}")
+            environment.update(exc.environment)
+            notes += [f"error: {error}", *exc.environment.values()]
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
 

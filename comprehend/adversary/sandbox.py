@@ -59,10 +59,15 @@ DEFAULT_EXCLUDE = (".git", ".venv", "venv", ".tox", ".nox", "node_modules", "__p
 MAX_GENERATED_BYTES = 50 * 1024 * 1024  # one ignored file larger than this is not copied
 
 _LIMIT_SIGNALS = {signal.SIGXCPU: "the CPU time limit", signal.SIGXFSZ: "the file size limit"}
+# What Python says when a limit refuses it (it ignores SIGXFSZ, so a write fails instead).
+_LIMIT_ERRORS = (("MemoryError", "the memory limit"), ("[Errno 27] File too large", "the file size limit"),
+                 ("BlockingIOError: [Errno 11] Resource temporarily unavailable", "the process limit"))
 
 
 class TestsCannotRun(UserError):
     """The tests could not be run well enough to judge anything: the check fails closed."""
+
+    environment: dict[str, str] = {}  # noqa: RUF012 - set per instance: what ran the tests
 
 
 @dataclass(frozen=True)
@@ -215,9 +220,11 @@ class Sandbox:
             self._forget(proc)
         if code is not None and code < 0:
             limit = _LIMIT_SIGNALS.get(-code)
+        elif code is not None and code > 128 and self.isolation.kind == "namespaces":
+            limit = _LIMIT_SIGNALS.get(code - 128)  # as the namespace's shell reports a signal
         text = (out or b"").decode("utf-8", "replace")
-        if code is not None and limit is None and "MemoryError" in text[-4000:]:
-            limit = "the memory limit"
+        if code is not None and limit is None:
+            limit = next((what for said, what in _LIMIT_ERRORS if said in text[-4000:]), None)
         return RunResult(code, time.monotonic() - started, text[-4000:], limit)
 
     def spawn(self, argv: list[str], cwd: Path, env: dict[str, str], *, stdout=None,

@@ -46,7 +46,13 @@ from comprehend.adversary.mutation.select import (
     order_tests,
     select_tests,
 )
-from comprehend.adversary.sandbox import ProbeServer, Sandbox, pin_mtime, replace_file
+from comprehend.adversary.sandbox import (
+    ProbeServer,
+    Sandbox,
+    TestsCannotRun,
+    pin_mtime,
+    replace_file,
+)
 from comprehend.config import Config
 from comprehend.errors import ConfigError, UserError
 from comprehend.git import Repository
@@ -157,6 +163,9 @@ class _Run:
                 return self._test(first, plans, groups, mutants)
             except KeyboardInterrupt:
                 self.cancel.set()
+                raise
+            except TestsCannotRun as exc:  # the report still says what ran the tests, and how
+                exc.environment = dict(self.environment)
                 raise
 
     def _targets(self, rules: AridRules) -> dict[str, frozenset[int]]:
