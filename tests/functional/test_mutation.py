@@ -264,3 +264,22 @@ def test_check_reports_the_survivors(tmp_path: Path, comprehend_bin: list[str]) 
 
 def _env() -> dict[str, str]:
     return dict(os.environ)
+
+
+def test_a_project_with_a_generated_version_file_is_mutated(tmp_path: Path) -> None:
+    fixture = GitRepo.create(tmp_path / "r")
+    fixture.write(".gitignore", "shop/_version.py\n")
+    fixture.write("shop/__init__.py", "from shop._version import __version__\n")
+    fixture.write("shop/_version.py", "__version__ = '0.1.dev3+g1e7d58c'\n")  # as setuptools-scm writes it
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty\n")
+    fixture.write("tests/test_price.py", "from shop.price import total\n\n\ndef test_total():\n"
+                                         "    assert total(2, 3) == 6\n")
+    fixture.commit("base")
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty\n\n\n"
+                                   "def bulk(price, qty):\n    return total(price, qty) > 100\n")
+    fixture.commit("Add bulk")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.notes[0] == "sandbox: 1 git-ignored files copied from the working tree: shop/_version.py"
+    assert report.stats.mutants - report.stats.skipped >= 1
+    assert [f.start_line for f in report.findings] == [6]

@@ -183,3 +183,48 @@ def test_sandboxes_of_dead_processes_are_removed_without_following_links(tmp_pat
         lure.unlink(missing_ok=True)
         for folder in (dead, mine):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def generated_project(tmp_path: Path) -> GitRepo:
+    """A project like hatch-vcs or setuptools-scm make: `_version.py` is generated and
+    git-ignored, next to a built extension, a virtualenv, caches and node_modules."""
+    repo = GitRepo.create(tmp_path / "g")
+    repo.write(".gitignore", "_version.py\n*.so\n.venv/\nnode_modules/\n__pycache__/\n.env\nbuild/\ndata.sqlite\n")
+    repo.write("pkg/__init__.py", "from pkg._version import VERSION\n")
+    repo.commit("base")
+    repo.write("pkg/_version.py", "VERSION = '1.2.3'\n")
+    repo.write("pkg/_speed.cpython-311-x86_64-linux-gnu.so", b"\x7fELF")
+    repo.write(".venv/pyvenv.cfg", "home = /usr\n")
+    repo.write(".venv/lib/site.py", "")
+    repo.write("node_modules/left-pad/index.js", "")
+    repo.write("pkg/__pycache__/x.cpython-311.pyc", b"")
+    repo.write(".env", "API_TOKEN=secret\n")
+    repo.write("build/lib/pkg/_speed.so", b"\x7fELF")
+    repo.write("data.sqlite", b"SQLite")
+    return repo
+
+
+def test_generated_files_travel_with_the_copy_but_not_environments_caches_or_secrets(tmp_path: Path) -> None:
+    project = generated_project(tmp_path)
+    repo = open_repository(project.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        assert sorted(box.generated) == ["data.sqlite", "pkg/_speed.cpython-311-x86_64-linux-gnu.so",
+                                         "pkg/_version.py"]
+        assert files_of(copy)["pkg/_version.py"] == b"VERSION = '1.2.3'\n"
+        done = box.run([sys.executable, "-c", "import pkg; print(pkg.VERSION)"], copy, box.env(copy), timeout=60)
+        assert (done.exit_code, done.output) == (0, "1.2.3\n")
+
+
+def test_sandbox_include_and_exclude_say_more(tmp_path: Path) -> None:
+    project = generated_project(tmp_path)
+    repo = open_repository(project.path)
+    settings = AdversaryConfig(sandbox_include=("build/lib/**",), sandbox_exclude=("*.so",))
+    with Sandbox(repo, repo.head, settings) as box:
+        box.build()
+        assert sorted(box.generated) == ["data.sqlite", "pkg/_version.py"]
+    settings = AdversaryConfig(sandbox_include=("build",), sandbox_exclude=("data.sqlite",))
+    with Sandbox(repo, repo.head, settings) as box:
+        box.build()
+        assert sorted(box.generated) == ["build/lib/pkg/_speed.so", "pkg/_speed.cpython-311-x86_64-linux-gnu.so",
+                                         "pkg/_version.py"]
