@@ -171,12 +171,14 @@ def probe() -> Isolation:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def sweep(marker: str, rounds: int = 5) -> int:
+def sweep(marker: str, rounds: int = 5, *, every_process: bool = False) -> int:
     """Kill every process of this user whose environment carries `marker` (RUN_MARKER=...):
-    the ones that left the process group. Returns how many were killed."""
+    the ones that left the process group. `every_process`: every marker that starts with
+    `marker-` too (all processes of a sandbox). Returns how many were killed."""
     if not os.path.isdir("/proc"):
         return 0
     needle = f"{RUN_MARKER}={marker}".encode()
+    family = needle + b"-"
     me, uid = os.getpid(), os.getuid()
     killed = 0
     for _ in range(rounds):
@@ -188,8 +190,9 @@ def sweep(marker: str, rounds: int = 5) -> int:
                 if entry.stat().st_uid != uid:
                     continue
                 with open(f"/proc/{entry.name}/environ", "rb") as handle:
-                    if needle not in handle.read().split(b"\0"):
-                        continue
+                    variables = handle.read().split(b"\0")
+                if needle not in variables and not (every_process and any(v.startswith(family) for v in variables)):
+                    continue
                 os.kill(int(entry.name), signal.SIGKILL)
                 found += 1
             except (OSError, ValueError):

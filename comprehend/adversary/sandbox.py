@@ -114,7 +114,10 @@ class Sandbox:
         self._preexec = self.limits.preexec()
         self.generated: list[str] = []  # ignored files copied in, for the report
         shutil.copyfile(Path(__file__).parent / "mutation" / "probe.py", self.probe_dir / f"{PROBE_MODULE}.py")
+        (self.probe_dir / f"{PROBE_MODULE}.py").chmod(0o444)
         self._processes: set[subprocess.Popen] = set()
+        self._markers: dict[int, str] = {}  # pid -> the marker its tree carries
+        self._spawned = 0
         self._lock = threading.Lock()
         self.closed = False
 
@@ -147,7 +150,7 @@ class Sandbox:
         """Folders mounted read-only for test processes: the repository, its git dir, the
         real HOME and the given ones (the interpreter's prefix), except any holding the
         sandbox itself."""
-        wanted = [self.repo.root, self.repo.common_dir, Path.home(), *extra]
+        wanted = [self.repo.root, self.repo.common_dir, Path.home(), self.probe_dir, *extra]
         kept: list[Path] = []
         for path in wanted:
             try:
@@ -180,8 +183,7 @@ class Sandbox:
         else:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.update({"HOME": str(self.home), "TMPDIR": str(self.tmp), "PWD": str(copy),
-                    "PYTHONPYCACHEPREFIX": str(self.pycache), "GIT_CEILING_DIRECTORIES": str(self.root),
-                    RUN_MARKER: self.run_id})
+                    "PYTHONPYCACHEPREFIX": str(self.pycache), "GIT_CEILING_DIRECTORIES": str(self.root)})
         env.setdefault("PATH", os.defpath)
         paths = [str(self.probe_dir), str(copy)]
         if (copy / "src").is_dir():
@@ -235,6 +237,10 @@ class Sandbox:
             raise TestsCannotRun(f"[adversary] test_command: {argv[0]!r} not found; set test_command "
                                  "in .comprehend.toml to a command that runs the tests")
         wrapped = isolation.wrap(argv, self.isolation, self.readonly)
+        with self._lock:
+            self._spawned += 1
+            marker = f"{self.run_id}-{self._spawned}"  # this process's tree, for the sweep
+        env = {**env, RUN_MARKER: marker}
         try:
             proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                     stdout=stdout, stderr=subprocess.STDOUT, pass_fds=pass_fds,
@@ -244,6 +250,7 @@ class Sandbox:
                                  "in .comprehend.toml to a command that runs the tests") from exc
         with self._lock:
             self._processes.add(proc)
+            self._markers[proc.pid] = marker
         return proc
 
     def _end(self, proc: subprocess.Popen) -> None:
@@ -251,7 +258,7 @@ class Sandbox:
         whose end takes every process in it) any process of the run that left the group."""
         _kill_group(proc)
         if self.isolation.kind == "none":
-            isolation.sweep(self.run_id)
+            isolation.sweep(self._markers.get(proc.pid, self.run_id))
 
     def _forget(self, proc: subprocess.Popen) -> None:
         with self._lock:
@@ -266,7 +273,7 @@ class Sandbox:
         for proc in running:
             _kill_group(proc)
             proc.wait()
-        isolation.sweep(self.run_id)
+        isolation.sweep(self.run_id, every_process=True)
 
     def close(self) -> None:
         """Kill every test process still running and remove the sandbox."""

@@ -16,6 +16,7 @@ import pytest
 from gitrepo import GitRepo
 from mutation_repos import tree_bytes
 
+from comprehend.adversary.isolation import probe
 from comprehend.adversary.sandbox import PREFIX, Sandbox, remove_stale_sandboxes
 from comprehend.config import AdversaryConfig
 from comprehend.git import open_repository
@@ -228,3 +229,28 @@ def test_sandbox_include_and_exclude_say_more(tmp_path: Path) -> None:
         box.build()
         assert sorted(box.generated) == ["build/lib/pkg/_speed.so", "pkg/_speed.cpython-311-x86_64-linux-gnu.so",
                                          "pkg/_version.py"]
+
+
+def test_execute_runs_a_command_of_a_revision_isolated_with_a_timeout(committed: GitRepo) -> None:
+    """The narrow API other stages (the LLM critic's proposed tests) use."""
+    committed.write("pkg/m.py", "X = 2\n")
+    committed.commit("two")
+    repo = open_repository(committed.path)
+    with Sandbox(repo, "HEAD~1") as box:
+        box.build()
+        done = box.execute([sys.executable, "-c", "import pkg.m; print(pkg.m.X)"], timeout=60)
+        slow = box.execute([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
+    assert (done.exit_code, done.output, done.limit) == (0, "1\n", None)
+    assert (slow.exit_code, slow.limit) == (None, "the timeout (1 s)")
+
+
+@pytest.mark.skipif(probe().kind != "namespaces", reason="a read-only mount needs namespaces")
+def test_the_probe_cannot_be_rewritten_by_the_tests_it_judges(committed: GitRepo) -> None:
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        probe = box.probe_dir / "_comprehend_probe.py"
+        original = probe.read_bytes()
+        script = f"open({str(probe)!r}, 'w').write('import os')"
+        box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=60)
+        assert probe.read_bytes() == original
