@@ -1,6 +1,7 @@
-"""Benchmark: `comprehend check` against catchscore 0.1 and mutmut 3.8 on one AI-style change.
+"""Benchmark: `comprehend check` against catchscore 0.1 and mutmut 3.8 on one AI-style change,
+the cost of isolating the tests, and a project with a generated `_version.py`.
 
-    python benchmarks/adversary.py [--jobs N] [--keep]
+    python benchmarks/adversary.py [--jobs N] [--keep] [--only peers|isolation]
 
 The target is a real project from PyPI whose sdist ships its tests (more-itertools 11.2.1).
 Its sdist becomes the first commit of a git repository; a second commit, made the way an
@@ -14,8 +15,16 @@ the same number of parallel jobs, and the script prints the time, the mutants ru
 surviving mutants (by line) and the test smells each found, with the ratios to comprehend.
 mutmut is restricted to the functions the change touched.
 
+Isolation: the same seeded change checked by this checkout's comprehend (run with the
+python running this script, which must have pytest) with `[adversary] isolation = "auto"`
+(namespaces where the kernel allows them) and `"off"` (environment, limits and kill only),
+alternating, best of two each; the target is under 10 % more time isolated. Then a small
+project whose package imports a git-ignored, generated `_version.py` (as setuptools-scm and
+hatch-vcs write it): the check must run its mutants (before, its baseline failed).
+
 The first run creates .benchmarks-cache/adversary/venv (comprehend with its `bench` extra,
-from this checkout) and downloads the sdist; later runs reuse both.
+from this checkout) and downloads the sdist; later runs reuse both. `--only isolation`
+needs only the sdist.
 """
 
 from __future__ import annotations
@@ -121,9 +130,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="parallel jobs for every tool (default: one per CPU core)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and print it")
+    parser.add_argument("--only", choices=["peers", "isolation"], default=None,
+                        help="run one part: the peers, or isolation and the generated-file project")
     args = parser.parse_args()
 
-    python = ensure_venv()
+    python = ensure_venv() if args.only != "isolation" else Path(sys.executable)
     sdist = ensure_sdist(python)
     work = Path(tempfile.mkdtemp(prefix="comprehend-bench-"))
     try:
@@ -131,12 +142,16 @@ def main() -> None:
         changed = changed_functions(origin)
         print(f"{PROJECT} {VERSION}: seeded change touches {', '.join(changed)} "
               f"({count_changed_lines(origin)} added lines); {args.jobs} jobs per tool\n")
-        results = [
-            run_comprehend(clone(origin, work / "comprehend"), args.jobs),
-            run_catchscore(clone(origin, work / "catchscore"), args.jobs),
-            run_mutmut(clone(origin, work / "mutmut"), args.jobs, changed),
-        ]
-        report(results, added_lines(origin))
+        if args.only != "isolation":
+            results = [
+                run_comprehend(clone(origin, work / "comprehend"), args.jobs),
+                run_catchscore(clone(origin, work / "catchscore"), args.jobs),
+                run_mutmut(clone(origin, work / "mutmut"), args.jobs, changed),
+            ]
+            report(results, added_lines(origin))
+        if args.only != "peers":
+            isolation_cost(clone(origin, work / "isolation"), args.jobs)
+            generated_version(work / "generated", args.jobs)
     finally:
         if args.keep:
             print(f"\nwork folder kept: {work}")
@@ -337,6 +352,83 @@ def _mutmut_lines(repo: Path, name: str, diff: str) -> set[tuple[str, int]]:
         elif not line.startswith("+"):
             old += 1
     return found
+
+
+# Isolation and generated files ---------------------------------------------------------
+
+
+def this_checkout(repo: Path, config: str, *args: str) -> tuple[dict, float]:
+    """`comprehend check` of this checkout on HEAD~1..HEAD, tests with this script's python."""
+    (repo / ".comprehend.toml").write_text(config)
+    env = {**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT), "COMPREHEND_PYTHON": sys.executable,
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "comprehend", "check", str(repo), "--base", "HEAD~1",
+                           "--all-authors", "--format", "json", *args], cwd=repo, env=env,
+                          capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    (repo / ".comprehend.toml").unlink()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"comprehend check failed (exit {proc.returncode}): {proc.stderr.strip()[-400:]}")
+    return json.loads(proc.stdout), seconds
+
+
+def _ran(stats: dict) -> int:
+    return sum(stats.get(k, 0) for k in ("killed", "survived", "timed_out"))
+
+
+def isolation_cost(repo: Path, jobs: int) -> None:
+    times: dict[str, list[float]] = {"auto": [], "off": []}
+    held = ""
+    ran = {}
+    for _ in range(2):
+        for mode in ("auto", "off"):
+            data, seconds = this_checkout(repo, f'[adversary]\nworkers = {jobs}\nisolation = "{mode}"\n')
+            times[mode].append(seconds)
+            ran[mode] = _ran(data["run"]["mutation"] or {})
+            if mode == "auto":
+                held = data["run"]["environment"].get("isolation", "")
+    best = {mode: min(ts) for mode, ts in times.items()}
+    extra = best["auto"] / best["off"] - 1
+    print(f"\nisolation cost on the seeded change ({jobs} workers, best of 2, alternating):")
+    print(f"  isolated, {held}: {best['auto']:.1f} s ({ran['auto']} mutants ran)")
+    print(f"  isolation = \"off\" (environment, limits and kill only): {best['off']:.1f} s "
+          f"({ran['off']} mutants ran)")
+    print(f"  cost of isolation: {extra * 100:+.1f} % (target < 10 %)")
+
+
+def generated_version(path: Path, jobs: int) -> None:
+    """A setuptools-scm style project: the package imports a git-ignored `_version.py`."""
+    path.mkdir(parents=True)
+    ops = "def clamp(x, low, high):\n    return max(low, min(x, high))\n"
+    test = "import vpkg\n\n\ndef test_clamp():\n    assert vpkg.clamp(5, 0, 3) == 3\n"
+    files = {
+        ".gitignore": "src/vpkg/_version.py\n",
+        "pyproject.toml": '[project]\nname = "vpkg"\ndynamic = ["version"]\n\n[tool.setuptools_scm]\n'
+                          'version_file = "src/vpkg/_version.py"\n',
+        "src/vpkg/__init__.py": "from vpkg._version import __version__\nfrom vpkg import ops\n"
+                                "from vpkg.ops import clamp\n",
+        "src/vpkg/ops.py": ops,
+        "tests/test_ops.py": test,
+    }
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "base")
+    (path / "src/vpkg/_version.py").write_text("__version__ = version = '0.1.dev1+g0000000'\n")
+    (path / "src/vpkg/ops.py").write_text(ops + "\n\ndef span(low, high):\n    if high < low:\n"
+                                          "        raise ValueError('empty')\n    return high - low\n")
+    (path / "tests/test_ops.py").write_text(test + "\n\ndef test_span():\n    assert vpkg.ops.span(2, 5) == 3\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "Add span")
+    data, seconds = this_checkout(path, f"[adversary]\nworkers = {jobs}\n")
+    stats = data["run"]["mutation"] or {}
+    copied = [n for n in data["run"]["notes"] if n.startswith("sandbox:")]
+    print(f"\ngenerated _version.py project: verdict {data['verdict']}, {_ran(stats)} mutants ran "
+          f"({stats.get('survived', 0)} survived) in {seconds:.1f} s; {copied[0] if copied else 'NOTHING COPIED'}")
+
 
 
 # Report --------------------------------------------------------------------------------

@@ -36,6 +36,48 @@ class AdversaryConfig:
     # A mutant's run times out after timeout_factor x the baseline time, plus timeout_slack s.
     timeout_factor: float = 3.0
     timeout_slack: float = 5.0
+    # The clean (baseline) test run is stopped after this many seconds: the check errors.
+    baseline_timeout: float = 1800.0
+    # How test processes are fenced in: "auto" (namespaces where the kernel allows them,
+    # else environment, limits and process kill only), "required" (error without
+    # namespaces), "off" (no namespaces; the environment, limits and kill still apply).
+    isolation: Literal["auto", "required", "off"] = "auto"
+    # Per test process: CPU seconds, address space in MB, processes (beyond the user's
+    # own), largest file written in MB.
+    cpu_seconds: int = 3600
+    memory_mb: int = 8192
+    max_processes: int = 512
+    max_file_mb: int = 1024
+    # More environment variables test processes may see (names like token, secret, key
+    # or password never pass).
+    pass_env: tuple[str, ...] = ()
+    # Globs of git-ignored files to copy into the sandbox beyond the default (generated
+    # files, not virtualenvs, caches, node_modules...), and globs never to copy.
+    sandbox_include: tuple[str, ...] = ()
+    sandbox_exclude: tuple[str, ...] = ()
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(key, what is wrong) for figures that would make survivors disappear or a run
+        unbounded: a mutant that times out counts as caught."""
+        found = []
+        if self.timeout_factor < 1:
+            found.append(("timeout_factor", "must be at least 1 (a mutant that times out counts as "
+                                            "caught, so a factor below 1 hides survivors)"))
+        if self.timeout_slack <= 0:
+            found.append(("timeout_slack", "must be a positive number of seconds"))
+        if self.workers < 0:
+            found.append(("workers", "must be 0 (one per CPU core) or more"))
+        if self.baseline_timeout <= 0:
+            found.append(("baseline_timeout", "must be a positive number of seconds"))
+        for key, least in (("cpu_seconds", 1), ("memory_mb", 64), ("max_processes", 1), ("max_file_mb", 1)):
+            if getattr(self, key) < least:
+                found.append((key, f"must be at least {least}"))
+        secret = [n for n in self.pass_env if re.search(r"TOKEN|SECRET|KEY|PASS|CREDENTIAL|AUTH(?!OR)",
+                                                        n, re.I)]
+        if secret:
+            found.append(("pass_env", f"cannot pass {', '.join(secret)}: names like a token, "
+                                      "secret, key or password never reach test processes"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -249,7 +291,12 @@ def _build(cls: type, data: dict[str, Any], where: tuple[str, ...], path: Path, 
                 f"{path}:{locate(where, key)}: unknown key '{dotted}' (known keys here: {known})"
             )
         kwargs[attr] = _convert(hints[attr], value, (*where, key), path, locate)
-    return cls(**kwargs)
+    built = cls(**kwargs)
+    for key, problem in getattr(built, "problems", lambda: [])():
+        dotted = ".".join((*where, key))
+        raise ConfigError(f"{path}:{locate(where, key)}: '{dotted}' {problem} "
+                          f"(is {getattr(built, key)!r})")
+    return built
 
 
 def _convert(hint: Any, value: Any, where: tuple[str, ...], path: Path, locate: _KeyLocator):

@@ -563,6 +563,14 @@ def worktree_paths(repo: Repository) -> list[str]:
     return sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
 
 
+def ignored_paths(repo: Repository) -> list[str]:
+    """The work tree's git-ignored entries (generated files, build output, virtualenvs),
+    whole ignored folders collapsed to one entry ending in '/'."""
+    out = run_git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
+                  repo.root).stdout
+    return sorted({p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p})
+
+
 def tree_id(repo: Repository, commit: str) -> str:
     """The tree object of a commit: two commits with one tree hold the same files (the code
     graph caches whole graphs by it)."""

@@ -55,7 +55,7 @@ class CheckOptions:
 
 @dataclass(frozen=True)
 class CheckResult:
-    verdict: str  # pass | fail
+    verdict: str  # pass | fail | error (the tests could not be run: fails closed)
     fail_on: str
     findings: tuple[Finding, ...]
     run: dict[str, Any]  # who, base, head, hashes, scope, notes, shard, mutation stats, ...
@@ -99,10 +99,19 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         findings += more
         notes += more_notes
     mutation_stats: dict[str, Any] | None = None
+    environment: dict[str, str] = {}
+    error: str | None = None
     if options.execute:
         say("mutation testing")
-        mutation_stats = _mutation(repo, config, scope.narrow(change), options.shard, notes,
-                                   findings, say)
+        from comprehend.adversary.sandbox import TestsCannotRun
+
+        try:
+            mutation_stats = _mutation(repo, config, scope.narrow(change), options.shard, notes,
+                                       findings, say, environment)
+        except TestsCannotRun as exc:  # fail closed: no verdict from tests that did not run
+            error = str(exc)
+            environment.update(exc.environment)
+            notes += [f"error: {error}", *exc.environment.values()]
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
     critic = critic_stage(repo, config, store, scope.narrow(change), options.llm or config.llm.model,
@@ -120,7 +129,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     acks = change_acks(repo, git.resolve_ref(repo, spec.base_ref, option="--base"), spec.head)
     findings = acks.apply(repo, config, findings)
     notes += acks.notes
-    outcome = "error" if critic is not None and critic.stopped else verdict(findings, fail_on)
+    outcome = "error" if error or (critic is not None and critic.stopped) \
+        else verdict(findings, fail_on)
     policy_files = _policy_files(config.policy_dir(repo.root))
     notes += [f"policy from the repository: adversary/{f.name}" for f in policy_files
               if f.overridden and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
@@ -148,6 +158,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
                                for f in policy_files),
         "mutation": mutation_stats,
         "llm": critic.summary if critic is not None else None,
+        "error": error,
+        "environment": environment,  # which interpreter ran the tests and why; isolation held
         "notes": notes,
         "counts": _counts(findings),
         "acknowledged": sum(1 for f in findings if f.acknowledged is not None),
@@ -203,7 +215,8 @@ def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Findin
     from comprehend.store.runs import RunRecord, record_run
 
     summary_keys = ("fail_on", "scope", "notes", "shard", "mutation", "executed",
-                    "all_authors", "base_ref", "head_ref", "counts", "llm")
+                    "all_authors", "base_ref", "head_ref", "counts", "llm", "error",
+                    "environment")
     llm = run["llm"] or {}
     return record_run(store, RunRecord(
         kind="check", started_at=run["started_at"], finished_at=run["finished_at"],
@@ -232,7 +245,8 @@ def _graph_for(repo: Repository, config: Config, store: Any, change: Change, lay
 
 
 def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int, int] | None,
-              notes: list[str], findings: list[Finding], progress: Progress) -> dict[str, Any] | None:
+              notes: list[str], findings: list[Finding], progress: Progress,
+              environment: dict[str, str]) -> dict[str, Any] | None:
     try:
         from comprehend.adversary.mutation import run_mutation
     except ImportError:
@@ -244,7 +258,9 @@ def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int
         return None
     report = run_mutation(repo, config, change, None, shard, progress=progress)
     findings.extend(report.findings)
+    environment.update(report.environment)
     notes.extend(report.notes)
+    notes.extend(report.environment.values())
     stats = report.stats
     return stats.to_json() if hasattr(stats, "to_json") else dict(stats)
 

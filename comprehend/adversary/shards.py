@@ -96,7 +96,11 @@ def merge_results(named: list[tuple[str, CheckResult]], fail_on: str | None) -> 
     for f in merged:
         counts[f.severity] += 1
     run["counts"] = counts
-    return CheckResult(verdict=verdict(merged, threshold), fail_on=threshold,
+    errors = [f"{name}: {r.run['error']}" for name, r in named if r.verdict == "error" and r.run.get("error")]
+    run["error"] = "; ".join(errors) or None
+    # One shard whose tests could not run leaves its mutants unjudged: the merge fails closed.
+    outcome = "error" if any(r.verdict == "error" for _, r in named) else verdict(merged, threshold)
+    return CheckResult(verdict=outcome, fail_on=threshold,
                        findings=tuple(merged), run=run)
 
 

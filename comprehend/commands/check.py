@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from comprehend.commands._common import workspace_from
-from comprehend.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from comprehend.commands._progress import check_progress
+from comprehend.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UserError
 
 FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -72,7 +73,7 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
     ws = workspace_from(ctx, path, config_at=lambda repo: resolve_spec(repo, base, head).base)
     if llm is None and ws.config.llm.model:
         require_litellm(f"{ws.config.source}: [llm] model")
-    with ws.open_store() as store, _progress() as say:
+    with ws.open_store() as store, check_progress("comprehend check") as say:
         gate = None
         if require_quiz:
             from comprehend.quiz.gate import quiz_gate
@@ -86,7 +87,16 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
     stopped = (result.run.get("llm") or {}).get("stopped")
     if stopped:  # findings so far are reported and recorded; the check cannot pass
         raise UserError(stopped)
-    ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)
+    ctx.exit(exit_code(result))
+
+
+def exit_code(result) -> int:
+    """0 pass, 1 fail, 2 error: the tests could not run, said in one line on stderr."""
+    if result.verdict == "error":
+        click.echo(f"comprehend check: error: {result.run.get('error') or 'the tests could not run'}",
+                   err=True)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK
 
 
 def emit(result, fmt: str, output: Path | None) -> None:
@@ -116,20 +126,3 @@ def emit(result, fmt: str, output: Path | None) -> None:
                 handle.write(step_summary(result))
         except OSError as exc:
             raise UserError(f"GITHUB_STEP_SUMMARY {summary_path}: cannot append ({exc.strerror})") from exc
-
-
-class _progress:
-    """Progress on stderr while a terminal watches; silent in CI logs and pipes."""
-
-    def __enter__(self):
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-
-        self._status = Console(stderr=True).status("comprehend check")
-        self._status.__enter__()
-        return lambda message: self._status.update(f"comprehend check: {message}")
-
-    def __exit__(self, *exc) -> None:
-        if getattr(self, "_status", None) is not None:
-            self._status.__exit__(*exc)

@@ -2,7 +2,8 @@
 
 The fixture repository's own conftest.py writes a line into a FIFO each time one of its
 tests starts, wherever it runs (the baseline, the sanity run, a forked mutant child), so the
-test kills comprehend at exact moments of the run without sleeping or guessing."""
+test kills comprehend at exact moments of the run without sleeping or guessing. (Test
+processes see only allow-listed variables: PYTEST_* pass, as pytest's own switches do.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ CONFTEST = '''import os
 
 
 def pytest_runtest_setup(item):
-    path = os.environ.get("KILL9_EVENTS")
+    path = os.environ.get("PYTEST_KILL9_EVENTS")
     if not path:
         return
     try:
@@ -66,7 +67,7 @@ def test_sigkill_leaves_the_repository_byte_identical(
     events = tmp_path / "events"
     os.mkfifo(events)
     listen = os.open(events, os.O_RDWR | os.O_NONBLOCK)  # read end stays open: writers never block
-    env = {**os.environ, "KILL9_EVENTS": str(events), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env = {**os.environ, "PYTEST_KILL9_EVENTS": str(events), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     before = tree_bytes(fixture_repo.path)
     status = fixture_repo.git("status", "--porcelain")
     proc = subprocess.Popen([*comprehend_bin, "check", str(fixture_repo.path), "--all-authors",
@@ -91,7 +92,7 @@ def test_sigkill_leaves_the_repository_byte_identical(
     # The next run removes the sandbox the killed one could not, and still finds the survivors.
     finished = subprocess.run([*comprehend_bin, "check", str(fixture_repo.path), "--all-authors",
                                "--base", "HEAD~2", "--fail-on", "medium", "--format", "json"],
-                              capture_output=True, text=True, env={**env, "KILL9_EVENTS": ""})
+                              capture_output=True, text=True, env={**env, "PYTEST_KILL9_EVENTS": ""})
     assert finished.returncode == 1, finished.stderr
     assert '"rule": "surviving-mutant"' in finished.stdout
     leftovers = list(Path(tempfile.gettempdir()).glob(f"comprehend-sandbox-{proc.pid}-*"))
@@ -104,7 +105,7 @@ def test_ctrl_c_stops_at_once_and_removes_the_sandbox(
     events = tmp_path / "events"
     os.mkfifo(events)
     listen = os.open(events, os.O_RDWR | os.O_NONBLOCK)
-    env = {**os.environ, "KILL9_EVENTS": str(events), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env = {**os.environ, "PYTEST_KILL9_EVENTS": str(events), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     before = tree_bytes(fixture_repo.path)
     proc = subprocess.Popen([*comprehend_bin, "check", str(fixture_repo.path), "--all-authors",
                              "--base", "HEAD~2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

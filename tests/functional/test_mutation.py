@@ -17,7 +17,7 @@ from gitrepo import GitRepo
 from mutation_repos import OLD_TEST, base_repo, change_of, tree_bytes, weakly_tested, well_tested
 
 from comprehend.adversary.mutation import MutationStats, run_mutation
-from comprehend.adversary.sandbox import pycache_root
+from comprehend.adversary.sandbox import TestsCannotRun
 from comprehend.config import AdversaryConfig, Config
 
 
@@ -57,11 +57,11 @@ def test_a_weakly_tested_change_has_exactly_these_survivors(tmp_path: Path) -> N
     # One survivor per line: the rest of a line's mutants are skipped once one survives.
     assert report.stats == dataclasses.replace(report.stats, mutants=13, killed=1, survived=3,
                                                timed_out=0, skipped=9)
-    assert report.notes == []
+    assert report.notes == ["mutation: 13 mutants, 4 ran (1 killed, 3 survived, 0 timed out), 9 skipped (9: the line already has a survivor)"]
     assert tree_bytes(fixture.path) == before
     temp = Path(tempfile.gettempdir()).resolve()
     pattern = f"comprehend-sandbox-{os.getpid()}-*"
-    assert [*temp.glob(pattern), *(pycache_root() / temp.relative_to(temp.anchor)).glob(pattern)] == []
+    assert [*temp.glob(pattern)] == []
 
 
 def test_the_evidence_command_reproduces_the_survivor(tmp_path: Path) -> None:
@@ -106,7 +106,9 @@ def test_tests_that_never_import_the_sandbox_copy_are_caught_by_the_sanity_run(t
     assert report.stats == dataclasses.replace(report.stats, mutants=4, killed=0, survived=0, skipped=4)
     assert report.notes == [
         "mutation: shop/tax.py: the tests still pass when importing it fails (forced-fail sanity "
-        "run), so they never load it from the sandbox; its 4 mutants were not run"]
+        "run), so they never load it from the sandbox; its 4 mutants were not run",
+        "mutation: 4 mutants, 0 ran (0 killed, 0 survived, 0 timed out), 4 skipped (4: its tests never "
+        "load the file (sanity run))"]
     assert tree_bytes(fixture.path) == before
 
 
@@ -180,22 +182,20 @@ def test_tests_failing_before_any_mutation_are_left_out_and_named(tmp_path: Path
     repo, change = change_of(fixture, base="HEAD~2")
     report = run_mutation(repo, Config(), change, None, None)
     assert report.notes == ["mutation: 1 tests fail before any mutation and were left out: "
-                            "tests/test_broken.py::test_broken"]
+                            "tests/test_broken.py::test_broken", "mutation: 13 mutants, 4 ran (1 killed, 3 survived, 0 timed out), 9 skipped (9: the line already has a survivor)"]
     assert sorted(f.start_line for f in report.findings) == [6, 7, 8]
 
 
-def test_a_baseline_that_cannot_run_stops_mutation_with_a_note(tmp_path: Path) -> None:
+def test_a_baseline_that_cannot_collect_fails_closed_naming_the_interpreter(tmp_path: Path) -> None:
     fixture = weakly_tested(tmp_path / "r")
     fixture.write("tests/test_syntax.py", "def test_(:\n")
     fixture.commit("Broken syntax")
     repo, change = change_of(fixture, base="HEAD~2")
-    report = run_mutation(repo, Config(), change, None, None)
-    assert report.findings == []
-    assert report.stats == dataclasses.replace(report.stats, mutants=13, skipped=13)
-    assert len(report.notes) == 1
-    assert report.notes[0].startswith(f"mutation: the baseline run of `{PYTEST}` failed (exit 2): "
-                                      "SyntaxError: ")
-    assert report.notes[0].endswith("); no mutant was run")
+    with pytest.raises(TestsCannotRun) as raised:
+        run_mutation(repo, Config(), change, None, None)
+    message = str(raised.value)
+    assert message.startswith(f"the tests under {sys.executable} fail to collect: SyntaxError: ")
+    assert message.endswith(f"; run `{sys.executable} -m pytest` to see the error, fix it, or run with --no-exec")
 
 
 def test_a_test_command_that_is_not_pytest_runs_whole_for_each_mutant(tmp_path: Path) -> None:
@@ -209,7 +209,9 @@ def test_a_test_command_that_is_not_pytest_runs_whole_for_each_mutant(tmp_path: 
     config = Config(adversary=AdversaryConfig(test_command=f"{sys.executable} check.py"))
     report = run_mutation(repo, config, change, None, None)
     assert report.notes == ["mutation: the test command is not pytest, so every mutant ran the "
-                            "whole command (no per-line test selection)"]
+                            "whole command (no per-line test selection)",
+                            "mutation: 4 mutants, 2 ran (1 killed, 1 survived, 0 timed out), 2 skipped "
+                            "(2: the line already has a survivor)"]
     # double(0) == 0 holds for x / 2 too; returning None fails it.
     assert [(f.start_line, f.title, f.evidence["test_command"]) for f in report.findings] == [
         (2, "No test fails when `*` -> `/` (arithmetic)", f"{sys.executable} check.py")]
@@ -222,8 +224,8 @@ def test_shards_together_find_what_one_run_finds(tmp_path: Path) -> None:
     assert sorted(f.fingerprint for p in parts for f in p.findings) == sorted(f.fingerprint for f in whole.findings)
     assert sum(p.stats.mutants for p in parts) == whole.stats.mutants
     assert [p.notes for p in parts] == [
-        ["mutation shard 1/2: 2 of 3 changed lines with mutants"],
-        ["mutation shard 2/2: 1 of 3 changed lines with mutants"],
+        ["mutation shard 1/2: 2 of 3 changed lines with mutants", parts[0].notes[-1]],
+        ["mutation shard 2/2: 1 of 3 changed lines with mutants", parts[1].notes[-1]],
     ]
 
 
@@ -236,7 +238,9 @@ def test_a_working_tree_change_is_mutated_from_the_working_tree(tmp_path: Path) 
     report = run_mutation(repo, Config(), change, None, None)
     assert [(f.start_line, f.title) for f in report.findings] == [
         (11, "No test fails when `FREE = 0` -> `pass` (statement-deletion)")]
-    assert report.notes == ["mutation covers Python only: 1 non-Python files not mutated"]
+    assert report.notes == ["mutation covers Python only: 1 non-Python files not mutated",
+                            "mutation: 4 mutants, 1 ran (0 killed, 1 survived, 0 timed out), 3 skipped "
+                            "(3: the line already has a survivor)"]
     assert tree_bytes(fixture.path) == before
 
 
@@ -260,3 +264,22 @@ def test_check_reports_the_survivors(tmp_path: Path, comprehend_bin: list[str]) 
 
 def _env() -> dict[str, str]:
     return dict(os.environ)
+
+
+def test_a_project_with_a_generated_version_file_is_mutated(tmp_path: Path) -> None:
+    fixture = GitRepo.create(tmp_path / "r")
+    fixture.write(".gitignore", "shop/_version.py\n")
+    fixture.write("shop/__init__.py", "from shop._version import __version__\n")
+    fixture.write("shop/_version.py", "__version__ = '0.1.dev3+g1e7d58c'\n")  # as setuptools-scm writes it
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty\n")
+    fixture.write("tests/test_price.py", "from shop.price import total\n\n\ndef test_total():\n"
+                                         "    assert total(2, 3) == 6\n")
+    fixture.commit("base")
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty\n\n\n"
+                                   "def bulk(price, qty):\n    return total(price, qty) > 100\n")
+    fixture.commit("Add bulk")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert report.notes[0] == "sandbox: 1 git-ignored files copied from the working tree: shop/_version.py"
+    assert report.stats.mutants - report.stats.skipped >= 1
+    assert [f.start_line for f in report.findings] == [6]

@@ -91,3 +91,15 @@ def test_no_import_cycles_between_modules() -> None:
     cycles = [sorted(c) for c in networkx.strongly_connected_components(edges) if len(c) > 1]
     assert cycles == []
 
+
+
+def test_no_class_is_longer_than_a_sitting() -> None:
+    import ast
+
+    long_classes = [
+        f"{relative(p)}:{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for p in sources()
+        for node in ast.walk(ast.parse(p.read_text()))
+        if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 420
+    ]
+    assert long_classes == []

@@ -15,13 +15,15 @@ def test_action_is_composite_and_uploads_sarif_optionally() -> None:
     assert action["runs"]["using"] == "composite"
     assert {k: v["default"] for k, v in action["inputs"].items()} == {
         "base": "", "head": "", "fail-on": "high", "args": "", "upload-sarif": "true",
-        "python-version": "3.11"}
+        "python-version": "3.11", "test-python": ""}
     steps = {step.get("name", step.get("uses")): step for step in action["runs"]["steps"]}
     upload = steps["Upload SARIF to code scanning"]
     assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
     assert "inputs.upload-sarif == 'true'" in upload["if"]
     script = steps["comprehend check"]["run"]
-    assert "comprehend check --base \"$BASE\" --head \"$HEAD_REF\"" in script
+    assert "\"$COMPREHEND\" check --base \"$BASE\" --head \"$HEAD_REF\"" in script
+    # The tests run with the python that was on PATH before the action: the project's own.
+    assert steps["comprehend check"]["env"]["COMPREHEND_PYTHON"] == "${{ steps.project.outputs.python }}"
     assert steps["comprehend check"]["env"]["BASE"] == "${{ inputs.base || github.event.pull_request.base.sha }}"
     assert steps["Verdict"]["run"] == 'exit "${{ steps.check.outputs.code }}"'
 

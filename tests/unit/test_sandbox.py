@@ -8,13 +8,17 @@ import select
 import shutil
 import sys
 import tempfile
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
 from mutation_repos import tree_bytes
 
-from comprehend.adversary.sandbox import PREFIX, Sandbox, pycache_root, remove_stale_sandboxes
+from comprehend.adversary.isolation import probe
+from comprehend.adversary.sandbox import PREFIX, Sandbox, remove_stale_sandboxes
+from comprehend.config import AdversaryConfig
 from comprehend.git import open_repository
 
 
@@ -46,6 +50,7 @@ def test_a_revision_copy_has_exactly_the_commits_files(committed: GitRepo) -> No
             ".gitignore": b"ignored.txt\n",
             "link.py": b"pkg/m.py",
             "pkg/__init__.py": b"",
+            "ignored.txt": b"local\n",  # git-ignored in the work tree: a generated file
             "pkg/m.py": b"X = 1\n",
             "run.sh": b"#!/bin/sh\necho hi\n",
         }
@@ -55,7 +60,7 @@ def test_a_revision_copy_has_exactly_the_commits_files(committed: GitRepo) -> No
     assert box.root.exists() is False
 
 
-def test_a_working_tree_copy_has_edits_and_untracked_files_but_not_ignored_ones(committed: GitRepo) -> None:
+def test_a_working_tree_copy_has_edits_untracked_and_generated_files(committed: GitRepo) -> None:
     committed.write("pkg/m.py", "X = 2\n")
     committed.write("pkg/new.py", "Y = 3\n")
     committed.write("ignored.txt", "local\n")
@@ -67,6 +72,7 @@ def test_a_working_tree_copy_has_edits_and_untracked_files_but_not_ignored_ones(
             ".gitignore": b"ignored.txt\n",
             "link.py": b"pkg/m.py",
             "pkg/__init__.py": b"",
+            "ignored.txt": b"local\n",  # git-ignored: generated files travel with the copy
             "pkg/m.py": b"X = 2\n",
             "pkg/new.py": b"Y = 3\n",
         }
@@ -110,19 +116,37 @@ def test_test_processes_write_no_bytecode_and_cannot_find_the_users_repository(
         assert sorted(p.name for p in copy.rglob("__pycache__")) == []
 
 
-def test_a_run_past_its_timeout_is_killed_with_its_children(committed: GitRepo) -> None:
+@pytest.mark.parametrize("isolation", ["auto", "off"])
+def test_a_run_past_its_timeout_is_killed_with_its_whole_tree(committed: GitRepo, isolation: str) -> None:
     repo = open_repository(committed.path)
-    with Sandbox(repo, repo.head) as box:
+    marker = f"comprehend-test-escapee-{uuid.uuid4().hex}"
+    with Sandbox(repo, repo.head, AdversaryConfig(isolation=isolation)) as box:
         copy = box.build()
-        # The child writes its pid, then a grandchild that would outlive a plain kill waits.
-        script = ("import subprocess, sys, pathlib;"
-                  "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
-                  "pathlib.Path('grandchild').write_text(str(p.pid)); p.wait()")
+        # A grandchild in the group, and one that left it (setsid), would outlive a plain kill.
+        script = ("import subprocess, sys, os;"
+                  f"args = [sys.executable, '-c', 'import time; time.sleep(60)', {marker!r}];"
+                  "subprocess.Popen(args); subprocess.Popen(args, start_new_session=True);"
+                  "time = __import__('time'); time.sleep(60)")
         result = box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=1.5)
-        assert result.timed_out is True
+        assert (result.timed_out, result.limit) == (True, "the timeout (2 s)")
         assert result.seconds < 30
-        grandchild = int((copy / "grandchild").read_text())
-        assert running(grandchild, after=10) is False  # it would otherwise run 60 s
+        assert wait_until_gone(marker, seconds=10) == []  # they would otherwise run 60 s
+
+
+def wait_until_gone(marker: str, seconds: float) -> list[int]:
+    """Processes whose command line holds `marker`, once none is left or `seconds` passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def running(pid: int, after: float) -> bool:
@@ -138,17 +162,95 @@ def running(pid: int, after: float) -> bool:
         os.close(fd)
 
 
-def test_sandboxes_of_dead_processes_are_removed_with_their_bytecode(tmp_path: Path) -> None:
+def test_sandboxes_of_dead_processes_are_removed_without_following_links(tmp_path: Path) -> None:
     base = Path(tempfile.gettempdir()).resolve()
     dead = base / f"{PREFIX}999999999-test"  # no such pid
     mine = base / f"{PREFIX}{os.getpid()}-test"
-    dead_bytecode = pycache_root() / dead.relative_to(dead.anchor) / "w0"
-    dead_bytecode.mkdir(parents=True)
+    precious = tmp_path / "precious"
+    (precious / "inner").mkdir(parents=True)
+    (precious / "inner" / "keep.txt").write_text("keep\n")
+    lure = base / f"{PREFIX}999999998-lure"  # a dead-looking "sandbox" that is a link out
     dead.mkdir()
+    (dead / "locked").mkdir()
+    os.symlink(precious, dead / "locked" / "out")  # a link inside a sandbox is unlinked, not followed
+    (dead / "locked").chmod(0o500)  # a test left a read-only folder
+    os.symlink(precious, lure)
     mine.mkdir()
     try:
         remove_stale_sandboxes()
-        assert (dead.exists(), dead_bytecode.parent.exists(), mine.exists()) == (False, False, True)
+        assert (dead.exists(), lure.is_symlink(), mine.exists()) == (False, True, True)
+        assert (precious / "inner" / "keep.txt").read_text() == "keep\n"
     finally:
-        for folder in (dead, mine, dead_bytecode.parent):
+        lure.unlink(missing_ok=True)
+        for folder in (dead, mine):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def generated_project(tmp_path: Path) -> GitRepo:
+    """A project like hatch-vcs or setuptools-scm make: `_version.py` is generated and
+    git-ignored, next to a built extension, a virtualenv, caches and node_modules."""
+    repo = GitRepo.create(tmp_path / "g")
+    repo.write(".gitignore", "_version.py\n*.so\n.venv/\nnode_modules/\n__pycache__/\n.env\nbuild/\ndata.sqlite\n")
+    repo.write("pkg/__init__.py", "from pkg._version import VERSION\n")
+    repo.commit("base")
+    repo.write("pkg/_version.py", "VERSION = '1.2.3'\n")
+    repo.write("pkg/_speed.cpython-311-x86_64-linux-gnu.so", b"\x7fELF")
+    repo.write(".venv/pyvenv.cfg", "home = /usr\n")
+    repo.write(".venv/lib/site.py", "")
+    repo.write("node_modules/left-pad/index.js", "")
+    repo.write("pkg/__pycache__/x.cpython-311.pyc", b"")
+    repo.write(".env", "API_TOKEN=secret\n")
+    repo.write("build/lib/pkg/_speed.so", b"\x7fELF")
+    repo.write("data.sqlite", b"SQLite")
+    return repo
+
+
+def test_generated_files_travel_with_the_copy_but_not_environments_caches_or_secrets(tmp_path: Path) -> None:
+    project = generated_project(tmp_path)
+    repo = open_repository(project.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        assert sorted(box.generated) == ["data.sqlite", "pkg/_speed.cpython-311-x86_64-linux-gnu.so",
+                                         "pkg/_version.py"]
+        assert files_of(copy)["pkg/_version.py"] == b"VERSION = '1.2.3'\n"
+        done = box.run([sys.executable, "-c", "import pkg; print(pkg.VERSION)"], copy, box.env(copy), timeout=60)
+        assert (done.exit_code, done.output) == (0, "1.2.3\n")
+
+
+def test_sandbox_include_and_exclude_say_more(tmp_path: Path) -> None:
+    project = generated_project(tmp_path)
+    repo = open_repository(project.path)
+    settings = AdversaryConfig(sandbox_include=("build/lib/**",), sandbox_exclude=("*.so",))
+    with Sandbox(repo, repo.head, settings) as box:
+        box.build()
+        assert sorted(box.generated) == ["data.sqlite", "pkg/_version.py"]
+    settings = AdversaryConfig(sandbox_include=("build",), sandbox_exclude=("data.sqlite",))
+    with Sandbox(repo, repo.head, settings) as box:
+        box.build()
+        assert sorted(box.generated) == ["build/lib/pkg/_speed.so", "pkg/_speed.cpython-311-x86_64-linux-gnu.so",
+                                         "pkg/_version.py"]
+
+
+def test_execute_runs_a_command_of_a_revision_isolated_with_a_timeout(committed: GitRepo) -> None:
+    """The narrow API other stages (the LLM critic's proposed tests) use."""
+    committed.write("pkg/m.py", "X = 2\n")
+    committed.commit("two")
+    repo = open_repository(committed.path)
+    with Sandbox(repo, "HEAD~1") as box:
+        box.build()
+        done = box.execute([sys.executable, "-c", "import pkg.m; print(pkg.m.X)"], timeout=60)
+        slow = box.execute([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
+    assert (done.exit_code, done.output, done.limit) == (0, "1\n", None)
+    assert (slow.exit_code, slow.limit) == (None, "the timeout (1 s)")
+
+
+@pytest.mark.skipif(probe().kind != "namespaces", reason="a read-only mount needs namespaces")
+def test_the_probe_cannot_be_rewritten_by_the_tests_it_judges(committed: GitRepo) -> None:
+    repo = open_repository(committed.path)
+    with Sandbox(repo, repo.head) as box:
+        copy = box.build()
+        probe = box.probe_dir / "_comprehend_probe.py"
+        original = probe.read_bytes()
+        script = f"open({str(probe)!r}, 'w').write('import os')"
+        box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=60)
+        assert probe.read_bytes() == original

@@ -13,19 +13,19 @@ from __future__ import annotations
 import json
 import os
 import queue
-import re
-import shlex
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.mutation.arid import AridRules, load_arid_rules
+from comprehend.adversary.mutation.baseline import Baseline, probe_args
+from comprehend.adversary.mutation.command import TestCommand, resolve_test_command
 from comprehend.adversary.mutation.mutate import (
     FileMutants,
     Mutant,
@@ -33,32 +33,30 @@ from comprehend.adversary.mutation.mutate import (
     load_operators,
     mutate_file,
 )
+from comprehend.adversary.mutation.outcomes import (
+    FindingContext,
+    Outcome,
+    Status,
+    mutant_findings,
+)
 from comprehend.adversary.mutation.select import (
     ChangedTest,
-    CoverageMap,
     diff_tests,
     matches,
-    merge_maps,
     order_tests,
-    read_probe_output,
     select_tests,
 )
 from comprehend.adversary.sandbox import (
-    PROBE_MODULE,
     ProbeServer,
     Sandbox,
-    default_python,
+    TestsCannotRun,
     pin_mtime,
     replace_file,
 )
 from comprehend.config import Config
-from comprehend.errors import UserError
+from comprehend.errors import ConfigError, UserError
 from comprehend.git import Repository
 from comprehend.policy import policy_hash
-
-RULE = "surviving-mutant"
-NO_NEW_KILLS = "tests-add-nothing"
-Status = Literal["killed", "survived", "timeout", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -83,20 +81,20 @@ class MutationReport:
     findings: list[Finding]
     stats: MutationStats
     notes: list[str] = field(default_factory=list)
+    # How the tests ran: "interpreter" (which python and why), "isolation", "limits".
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Outcome:
-    mutant: Mutant
-    status: Status
-    tests: tuple[str, ...] = ()  # what ran against it, in order
-    how: str = ""  # how those tests were chosen
-    killer: str | None = None  # the first test that failed
-    # For a mutant the diff's own tests killed: whether older tests kill it too.
-    killed_by_older: bool | None = None
+class MutantProgress:
+    """Sent to the progress callback after each mutant (besides one-line stage messages)."""
+
+    done: int
+    total: int
+    survived: int
 
 
-Progress = Callable[[str], None]
+Progress = Callable[[Any], None]  # receives a str (a stage) or a MutantProgress
 
 
 def run_mutation(repo: Repository, config: Config, change: Change, tests: list[str] | None,
@@ -106,23 +104,6 @@ def run_mutation(repo: Repository, config: Config, change: Change, tests: list[s
     n deterministic slices of the changed lines; `progress` receives one-line messages."""
     run = _Run(repo, config, change, tests, shard, progress or (lambda message: None))
     return run.execute()
-
-
-def resolve_test_command(config: Config) -> list[str]:
-    """[adversary] test_command, or `python -m pytest` of the active virtual environment."""
-    if config.adversary.test_command:
-        argv = shlex.split(config.adversary.test_command)
-        if not argv:
-            raise UserError("[adversary] test_command is empty; set it to the command that runs "
-                            "the tests, e.g. \"python -m pytest\"")
-        return argv
-    return [default_python(), "-m", "pytest"]
-
-
-def is_pytest(argv: list[str]) -> bool:
-    names = [Path(a).name for a in argv]
-    return any(n in ("pytest", "py.test") for n in names) or any(
-        a == "-m" and b == "pytest" for a, b in zip(argv, argv[1:], strict=False))
 
 
 @dataclass
@@ -140,11 +121,15 @@ class _Run:
         self.shard = shard
         if shard is not None and not (1 <= shard[0] <= shard[1]):
             raise UserError(f"--shard {shard[0]}/{shard[1]}: expected K/N with 1 <= K <= N")
+        for key, problem in config.adversary.problems():
+            raise ConfigError(f"[adversary] {key} {problem} (is {getattr(config.adversary, key)!r})")
         self.notes: list[str] = []
         self.clock = time.monotonic()
-        self.command = resolve_test_command(config)
-        self.pytest = is_pytest(self.command)
+        self.test_command: TestCommand = resolve_test_command(config, repo.root)
+        self.command = list(self.test_command.argv)
+        self.pytest = self.test_command.pytest
         self.cancel = threading.Event()
+        self.environment: dict[str, str] = {}  # what ran the tests, for the report
 
     # The whole run -----------------------------------------------------------------------
 
@@ -158,9 +143,18 @@ class _Run:
         if not targets:
             return self._report([], [])
         self.say("mutation: copying the repository into a sandbox")
-        with Sandbox(self.repo, self.change.head) as sandbox:
+        prefix = self.test_command.prefix()
+        with Sandbox(self.repo, self.change.head, self.config.adversary,
+                     readonly=(prefix,) if prefix else ()) as sandbox:
             self.sandbox = sandbox
             first = sandbox.build()
+            self.environment = {"interpreter": self.test_command.describe(),
+                                "isolation": sandbox.isolation.describe(),
+                                "limits": f"limits per test process: {sandbox.limits.describe()}"}
+            if sandbox.generated:
+                shown = ", ".join(sandbox.generated[:5]) + (" ..." if len(sandbox.generated) > 5 else "")
+                self.notes.append(f"sandbox: {len(sandbox.generated)} git-ignored files copied from the "
+                                  f"working tree: {shown}")
             plans = self._plans(first, targets, operators, rules)
             groups = self._line_groups(plans)
             if not groups:
@@ -170,6 +164,9 @@ class _Run:
                 return self._test(first, plans, groups, mutants)
             except KeyboardInterrupt:
                 self.cancel.set()
+                raise
+            except TestsCannotRun as exc:  # the report still says what ran the tests, and how
+                exc.environment = dict(self.environment)
                 raise
 
     def _targets(self, rules: AridRules) -> dict[str, frozenset[int]]:
@@ -233,12 +230,10 @@ class _Run:
         self.slots: queue.Queue[_Worker] = queue.Queue()
         for w in self.workers:
             self.slots.put(w)
-        self.overhead = 0.2
-        baseline = self._baseline(mutants)
-        if baseline is None:
-            return self._report([], [Outcome(m, "skipped") for m in mutants])
-        cmap, self.base_seconds = baseline
-        self.cmap = cmap
+        self.say("mutation: baseline test run")
+        baseline = Baseline(self.sandbox, self.test_command, self.extra_tests,
+                            self.config.adversary.baseline_timeout, self.notes, self._pool).run(mutants)
+        self.cmap, self.base_seconds, self.overhead = baseline.cmap, baseline.seconds, baseline.overhead
         self.new_tests = self._diff_tests(first)
         # Set once one mutant is killed by the diff's tests and by no older test: then the
         # new tests add something, and no other mutant needs the older tests re-run.
@@ -249,7 +244,8 @@ class _Run:
         self.plan = {m.id: self._tests_for(m) for m in mutants}
         self._start_servers(mutants)
         blind = self._sanity(sorted({m.file for m in mutants}))
-        outcomes: list[Outcome] = [Outcome(m, "skipped", how="sanity") for m in mutants if m.file in blind]
+        outcomes: list[Outcome] = [Outcome(m, "skipped", how="its tests never load the file (sanity run)")
+                                   for m in mutants if m.file in blind]
         todo = {key: ms for key, ms in groups.items() if key[0] not in blind}
         if todo:
             outcomes += self._mutants(todo)
@@ -257,82 +253,12 @@ class _Run:
         for w in self.workers:
             if w.server is not None:
                 w.server.stop()
-        return self._report(self._findings(outcomes), outcomes)
+        context = FindingContext(self.config, self.sources, self.operators, self.policy,
+                                 self.test_command, tuple(self.extra_tests), self.cmap, self.new_tests,
+                                 self.diff_functions, self.new_tests_add.is_set())
+        return self._report(mutant_findings(context, outcomes), outcomes)
 
     # Baseline and sanity -----------------------------------------------------------------
-
-    def _probe_args(self, copy: Path, worker: int) -> list[str]:
-        return ["-p", PROBE_MODULE, f"--rootdir={copy}",
-                f"--basetemp={self.sandbox.data / f'basetemp-{worker}'}"]
-
-    def _baseline(self, mutants: list[Mutant]) -> tuple[CoverageMap | None, float] | None:
-        """The coverage map and the wall time of a clean run, or None (with a note) when the
-        tests do not pass cleanly enough to judge mutants. With pytest, one process per
-        worker copy, each taking the next test class nobody has taken yet."""
-        self.say("mutation: baseline test run")
-        if not self.pytest:
-            copy = self.sandbox.copies[0]
-            argv = [*self.command, *self.extra_tests]
-            result = self.sandbox.run(argv, copy, self.sandbox.env(copy, write_bytecode=True), timeout=None)
-            if result.exit_code != 0:
-                self.notes.append(f"mutation: the baseline run of `{shlex.join(self.command)}` failed "
-                                  f"(exit {result.exit_code}): {_last_line(result.output)}; no mutant was run")
-                return None
-            self.notes.append("mutation: the test command is not pytest, so every mutant ran the "
-                              "whole command (no per-line test selection)")
-            return None, result.seconds
-        shards = len(self.sandbox.copies)
-        self._claims = self.sandbox.data / "claims"  # test classes taken by a baseline process
-        self._claims.mkdir()
-        runs = self._pool(lambda k: self._baseline_shard(mutants, k, shards), list(range(shards)))
-        shown = shlex.join(self.command)
-        maps = [cmap for _, cmap in runs]
-        results = [result for result, _ in runs]
-        broken = next((r for r, m in runs if m is None or r.exit_code not in (0, 1, 5)), None)
-        if broken is not None:
-            self.notes.append(f"mutation: the baseline run of `{shown}` failed (exit "
-                              f"{broken.exit_code}): {_last_line(broken.output)}; no mutant was run")
-            return None
-        cmap = merge_maps([m for m in maps if m is not None])
-        if not cmap.tests:
-            self.notes.append(f"mutation: `{shown}` collected no tests in the sandbox; no mutant was run")
-            return None
-        if cmap.failing:
-            listed = ", ".join(cmap.failing[:5]) + (" ..." if len(cmap.failing) > 5 else "")
-            self.notes.append(f"mutation: {len(cmap.failing)} tests fail before any mutation and "
-                              f"were left out: {listed}")
-        if not cmap.passing:
-            self.notes.append("mutation: no test passes in the baseline run; no mutant was run")
-            return None
-        if cmap.coverage_error:
-            self.notes.append(f"mutation: no per-line coverage ({cmap.coverage_error}): each "
-                              "mutant ran every passing test of its file")
-        # Process start-up: what a shard took beyond its tests.
-        self.overhead = max(0.2, *(r.seconds - m.seconds(list(m.tests)) for r, m in runs if m is not None))
-        return cmap, max(r.seconds for r in results)
-
-    def _baseline_shard(self, mutants: list[Mutant], k: int, shards: int):
-        copy = self.sandbox.copies[k]
-        out = self.sandbox.data / f"baseline-{k}.json"
-        # A file with import-time mutants is measured whole by coverage.py; otherwise the
-        # probe instruments the changed lines of its changed functions.
-        whole = sorted({m.file for m in mutants if not m.scopes})
-        functions: dict[str, dict[str, list]] = {}
-        for m in mutants:
-            if m.scopes and m.file not in whole:
-                spec = functions.setdefault(os.path.realpath(copy / m.file), {"scopes": [], "lines": []})
-                spec["scopes"] += [list(s) for s in m.scopes if list(s) not in spec["scopes"]]
-                if m.line not in spec["lines"]:
-                    spec["lines"].append(m.line)
-        env = self.sandbox.env(copy, {
-            "COMPREHEND_PROBE_MODE": "baseline", "COMPREHEND_PROBE_OUT": str(out),
-            "COMPREHEND_PROBE_INCLUDE": os.pathsep.join(os.path.realpath(copy / f) for f in whole),
-            "COMPREHEND_PROBE_FUNCTIONS": json.dumps(functions),
-            "COMPREHEND_PROBE_CLAIMS": str(self._claims) if shards > 1 else "",
-        }, write_bytecode=True)
-        argv = [*self.command, *self._probe_args(copy, k), *self.extra_tests]
-        result = self.sandbox.run(argv, copy, env, timeout=None)
-        return result, read_probe_output(out)
 
     def _diff_tests(self, copy: Path) -> frozenset[str]:
         self.diff_functions: tuple[ChangedTest, ...] = diff_tests(self.change, copy, self.rules)
@@ -379,14 +305,15 @@ class _Run:
             return
         files = sorted({t.split("::", 1)[0] for m in mutants for t in self.plan[m.id][0]})
         for w in self.workers:
-            argv = [*self.command, *self._probe_args(w.copy, w.index), *files]
+            argv = [*self.command, *probe_args(self.sandbox, w.index), *files]
             env = self.sandbox.env(w.copy)
             w.server = ProbeServer(self.sandbox, argv, w.copy, env, self.sandbox.data / f"server-{w.index}.log")
 
     def _mutants(self, groups: dict[tuple[str, int], list[Mutant]]) -> list[Outcome]:
         total = sum(len(ms) for ms in groups.values())
-        done = [0]
+        done = [0, 0]  # mutants judged, survivors
         lock = threading.Lock()
+        self.say(MutantProgress(0, total, 0))
 
         def line(mutants: list[Mutant]) -> list[Outcome]:
             worker = self.slots.get()
@@ -402,7 +329,8 @@ class _Run:
                         outcomes.append(outcome)
                     with lock:
                         done[0] += 1
-                        self.say(f"mutation: mutant {done[0]}/{total}")
+                        done[1] += outcomes[-1].status == "survived"
+                        self.say(MutantProgress(done[0], total, done[1]))
                 return outcomes
             finally:
                 self.slots.put(worker)
@@ -413,6 +341,8 @@ class _Run:
     def _judge(self, worker: _Worker, m: Mutant, alone: bool = False) -> Outcome:
         tests, how = self.plan[m.id]
         status, killer = self._run_mutant(worker, m, tests, alone)
+        if status == "skipped":
+            return Outcome(m, status, tests, "its tests were not collected")
         older = None
         if status == "killed" and killer in self.new_tests and not self.new_tests_add.is_set():
             older_tests = tuple(t for t in tests if t not in self.new_tests)
@@ -487,7 +417,7 @@ class _Run:
         out = self.sandbox.data / f"select-{worker.index}.json"
         out.unlink(missing_ok=True)
         files = list(dict.fromkeys(t.split("::", 1)[0] for t in tests))
-        argv = [*self.command, *self._probe_args(copy, worker.index), "-x", *files]
+        argv = [*self.command, *probe_args(self.sandbox, worker.index), "-x", *files]
         env = self.sandbox.env(copy, {"COMPREHEND_PROBE_MODE": "select",
                                       "COMPREHEND_PROBE_ORDER": str(order),
                                       "COMPREHEND_PROBE_OUT": str(out)})
@@ -551,86 +481,6 @@ class _Run:
                 self.sandbox.kill_processes()
                 raise
 
-    # Findings ----------------------------------------------------------------------------
-
-    def _findings(self, outcomes: list[Outcome]) -> list[Finding]:
-        findings: list[Finding] = []
-        first_per_line: dict[tuple[str, int], Outcome] = {}
-        for o in sorted(outcomes, key=lambda o: (o.mutant.file, o.mutant.line, o.mutant.start)):
-            if o.status == "survived":
-                first_per_line.setdefault((o.mutant.file, o.mutant.line), o)
-        for o in first_per_line.values():
-            findings.append(self._survivor(o))
-        nothing = self._tests_add_nothing(outcomes)
-        if nothing is not None:
-            findings.append(nothing)
-        return findings
-
-    def _survivor(self, o: Outcome) -> Finding:
-        m = o.mutant
-        source = self.sources[m.file]
-        policy = self.operators.get(m.operator)
-        line_before = source.splitlines()[m.line - 1].strip()
-        line_after = m.apply(source).splitlines()[m.line - 1].strip()
-        return Finding(
-            rule=RULE,
-            severity=self.config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
-            confidence=policy.confidence,
-            file=m.file,
-            start_line=m.line,
-            end_line=m.line,
-            title=f"No test fails when {m.description} ({m.operator})",
-            evidence={
-                "mutant": m.unified_diff(source),
-                "test_command": self._display_command(o.tests),
-                "operator": m.operator,
-                "mutation": m.description,
-                "tests_run": len(o.tests),
-                "tests_chosen": o.how,
-                "mutant_id": m.id,
-                "policy_hash": self.policy,
-            },
-        ).with_fingerprint(f"{m.operator}\0{line_before}\0{line_after}")
-
-    def _display_command(self, tests: tuple[str, ...]) -> str:
-        if not self.pytest or not tests or (self.cmap is not None and set(tests) == self.cmap.passing
-                                            and not self.cmap.failing and len(tests) > 20):
-            return shlex.join([*self.command, *self.extra_tests])
-        return shlex.join([*self.command, "-x", *tests])
-
-    def _tests_add_nothing(self, outcomes: list[Outcome]) -> Finding | None:
-        """The diff added or changed tests, yet every mutant they kill an older test kills too."""
-        if self.new_tests_add.is_set():
-            return None
-        ran = [o for o in outcomes if o.status in ("killed", "survived", "timeout")]
-        if not ran:
-            return None
-        by_new = [o for o in ran if o.status == "killed" and o.killer in self.new_tests]
-        functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in self.new_tests)]
-        file = functions[0].file
-        in_file = [f for f in functions if f.file == file]
-        names = sorted(self.new_tests)
-        return Finding(
-            rule=NO_NEW_KILLS,
-            severity=self.config.adversary.severity.get(NO_NEW_KILLS, "medium"),  # type: ignore[arg-type]
-            confidence=0.8,
-            file=file,
-            start_line=min(f.first_line for f in in_file),
-            end_line=max(f.last_line for f in in_file),
-            title=(f"The diff's new or changed test {names[0].split('::', 1)[1]} kills no mutant "
-                   "that older tests do not also kill" if len(names) == 1 else
-                   f"The diff's {len(names)} new or changed tests kill no mutant that older tests "
-                   "do not also kill"),
-            evidence={
-                "new_tests": names,
-                "mutants_run": len(ran),
-                "killed_by_new_tests": len(by_new),
-                "also_killed_by_older_tests": sum(1 for o in by_new if o.killed_by_older),
-                "test_command": shlex.join([*self.command, *names]) if self.pytest else shlex.join(self.command),
-                "policy_hash": self.policy,
-            },
-        ).with_fingerprint("\0".join(names))
-
     def _report(self, findings: list[Finding], outcomes: list[Outcome]) -> MutationReport:
         count = {s: sum(1 for o in outcomes if o.status == s) for s in ("killed", "survived", "timeout", "skipped")}
         stats = MutationStats(
@@ -638,16 +488,21 @@ class _Run:
             timed_out=count["timeout"], skipped=count["skipped"],
             seconds=round(time.monotonic() - self.clock, 2),
         )
-        return MutationReport(findings=findings, stats=stats, notes=self.notes)
+        if outcomes:
+            self.notes.append(_summary(outcomes, count))
+        return MutationReport(findings=findings, stats=stats, notes=self.notes,
+                              environment=dict(self.environment))
 
 
-def _last_line(output: str) -> str:
-    """What a failed run said: its first error (pytest's `E   ...` lines) and its last line."""
-    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
-    if not lines:
-        return "no output"
-    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    named = [e for e in errors if re.match(r"[\w.]*(Error|Exception)\b", e)]
-    first_error = (named or errors or [None])[0]
-    last = lines[-1].strip("= ")
-    return (f"{first_error[:200]} ({last[:100]})" if first_error else last[:200])
+def _summary(outcomes: list[Outcome], count: dict[str, int]) -> str:
+    """How many mutants ran and how many were skipped, and why."""
+    ran = len(outcomes) - count["skipped"]
+    line = (f"mutation: {len(outcomes)} mutants, {ran} ran ({count['killed']} killed, "
+            f"{count['survived']} survived, {count['timeout']} timed out)")
+    if count["skipped"]:
+        why: dict[str, int] = {}
+        for o in outcomes:
+            if o.status == "skipped":
+                why[o.how or "not run"] = why.get(o.how or "not run", 0) + 1
+        line += f", {count['skipped']} skipped (" + "; ".join(f"{n}: {w}" for w, n in sorted(why.items())) + ")"
+    return line

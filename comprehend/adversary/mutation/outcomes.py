@@ -1,0 +1,123 @@
+"""What a mutation run concludes: each mutant's outcome, and the findings they make
+(`surviving-mutant` per line with a survivor, `tests-add-nothing` for new tests that kill
+nothing older tests do not), with evidence that re-runs exactly what was seen."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import Literal
+
+from comprehend.adversary.findings import Finding
+from comprehend.adversary.mutation.command import TestCommand
+from comprehend.adversary.mutation.mutate import Mutant, OperatorSet
+from comprehend.adversary.mutation.select import ChangedTest, CoverageMap, matches
+from comprehend.config import Config
+
+RULE = "surviving-mutant"
+NO_NEW_KILLS = "tests-add-nothing"
+Status = Literal["killed", "survived", "timeout", "skipped"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mutant: Mutant
+    status: Status
+    tests: tuple[str, ...] = ()  # what ran against it, in order
+    how: str = ""  # how those tests were chosen
+    killer: str | None = None  # the first test that failed
+    # For a mutant the diff's own tests killed: whether older tests kill it too.
+    killed_by_older: bool | None = None
+
+
+@dataclass(frozen=True)
+class FindingContext:
+    config: Config
+    sources: dict[str, str]  # file -> its text at head
+    operators: OperatorSet
+    policy: str  # hash of the operator and arid policy files
+    command: TestCommand
+    extra_tests: tuple[str, ...]
+    cmap: CoverageMap | None
+    new_tests: frozenset[str]  # the diff's own tests
+    diff_functions: tuple[ChangedTest, ...]
+    new_tests_add: bool  # some mutant was killed by the diff's tests and by no older one
+
+
+def mutant_findings(self: FindingContext, outcomes: list[Outcome]) -> list[Finding]:
+    findings: list[Finding] = []
+    first_per_line: dict[tuple[str, int], Outcome] = {}
+    for o in sorted(outcomes, key=lambda o: (o.mutant.file, o.mutant.line, o.mutant.start)):
+        if o.status == "survived":
+            first_per_line.setdefault((o.mutant.file, o.mutant.line), o)
+    for o in first_per_line.values():
+        findings.append(_survivor(self, o))
+    nothing = _tests_add_nothing(self, outcomes)
+    if nothing is not None:
+        findings.append(nothing)
+    return findings
+
+def _survivor(self: FindingContext, o: Outcome) -> Finding:
+    m = o.mutant
+    source = self.sources[m.file]
+    policy = self.operators.get(m.operator)
+    line_before = source.splitlines()[m.line - 1].strip()
+    line_after = m.apply(source).splitlines()[m.line - 1].strip()
+    return Finding(
+        rule=RULE,
+        severity=self.config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
+        confidence=policy.confidence,
+        file=m.file,
+        start_line=m.line,
+        end_line=m.line,
+        title=f"No test fails when {m.description} ({m.operator})",
+        evidence={
+            "mutant": m.unified_diff(source),
+            "test_command": _display_command(self, o.tests),
+            "operator": m.operator,
+            "mutation": m.description,
+            "tests_run": len(o.tests),
+            "tests_chosen": o.how,
+            "mutant_id": m.id,
+            "policy_hash": self.policy,
+        },
+    ).with_fingerprint(f"{m.operator}\0{line_before}\0{line_after}")
+
+def _display_command(self: FindingContext, tests: tuple[str, ...]) -> str:
+    if not self.command.pytest or not tests or (self.cmap is not None and set(tests) == self.cmap.passing
+                                        and not self.cmap.failing and len(tests) > 20):
+        return shlex.join([*self.command.argv, *self.extra_tests])
+    return shlex.join([*self.command.argv, "-x", *tests])
+
+def _tests_add_nothing(self: FindingContext, outcomes: list[Outcome]) -> Finding | None:
+    """The diff added or changed tests, yet every mutant they kill an older test kills too."""
+    if self.new_tests_add:
+        return None
+    ran = [o for o in outcomes if o.status in ("killed", "survived", "timeout")]
+    if not ran:
+        return None
+    by_new = [o for o in ran if o.status == "killed" and o.killer in self.new_tests]
+    functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in self.new_tests)]
+    file = functions[0].file
+    in_file = [f for f in functions if f.file == file]
+    names = sorted(self.new_tests)
+    return Finding(
+        rule=NO_NEW_KILLS,
+        severity=self.config.adversary.severity.get(NO_NEW_KILLS, "medium"),  # type: ignore[arg-type]
+        confidence=0.8,
+        file=file,
+        start_line=min(f.first_line for f in in_file),
+        end_line=max(f.last_line for f in in_file),
+        title=(f"The diff's new or changed test {names[0].split('::', 1)[1]} kills no mutant "
+               "that older tests do not also kill" if len(names) == 1 else
+               f"The diff's {len(names)} new or changed tests kill no mutant that older tests "
+               "do not also kill"),
+        evidence={
+            "new_tests": names,
+            "mutants_run": len(ran),
+            "killed_by_new_tests": len(by_new),
+            "also_killed_by_older_tests": sum(1 for o in by_new if o.killed_by_older),
+            "test_command": shlex.join([*self.command.argv, *names]) if self.command.pytest else self.command.shown(),
+            "policy_hash": self.policy,
+        },
+    ).with_fingerprint("\0".join(names))
