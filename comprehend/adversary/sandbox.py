@@ -386,10 +386,15 @@ def _remove(root: Path) -> None:
     """Remove a sandbox without following a symbolic link (shutil.rmtree unlinks links and
     never descends into them), making read-only folders a test left writable first."""
 
+    inside = os.path.realpath(root)
+
     def retry(function, path, _exc) -> None:
         try:
             parent = os.path.dirname(path)
-            if not os.path.islink(parent):
+            # Only folders of the sandbox itself: never its parent (the system temp folder,
+            # whose mode every user depends on).
+            real = os.path.realpath(parent)
+            if not os.path.islink(parent) and (real == inside or real.startswith(inside + os.sep)):
                 os.chmod(parent, 0o700)
             if os.path.isdir(path) and not os.path.islink(path):
                 os.chmod(path, 0o700)

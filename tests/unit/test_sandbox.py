@@ -254,3 +254,19 @@ def test_the_probe_cannot_be_rewritten_by_the_tests_it_judges(committed: GitRepo
         script = f"open({str(probe)!r}, 'w').write('import os')"
         box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=60)
         assert probe.read_bytes() == original
+
+
+def test_removing_a_sandbox_never_changes_the_folder_it_sits_in(tmp_path: Path) -> None:
+    # Two runs cleaning the same stale sandbox: the second finds it gone. Its parent (the
+    # system temp folder in real use) must keep its mode: once it was left 0700.
+    from comprehend.adversary.sandbox import _remove
+
+    parent = tmp_path / "temp"
+    parent.mkdir()
+    parent.chmod(0o1777)
+    (parent / "comprehend-sandbox-1" / "w0" / "ro").mkdir(parents=True)
+    (parent / "comprehend-sandbox-1" / "w0" / "ro" / "f.py").write_text("x = 1\n")
+    (parent / "comprehend-sandbox-1" / "w0" / "ro").chmod(0o500)
+    _remove(parent / "comprehend-sandbox-1")
+    _remove(parent / "comprehend-sandbox-1")  # already gone
+    assert (sorted(parent.iterdir()), oct(parent.stat().st_mode & 0o7777)) == ([], "0o1777")
