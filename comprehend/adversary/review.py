@@ -18,9 +18,13 @@ from typing import Any
 
 from comprehend import __version__, git
 from comprehend.adversary import scope as scopes
-from comprehend.adversary.changes import Sources, is_python, read_change, resolve_spec
+from comprehend.adversary.changes import Sources, read_change, resolve_spec
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, verdict
+from comprehend.adversary.gotests import find_go_test_smells
+from comprehend.adversary.jstests import find_js_test_smells
+from comprehend.adversary.judged import note as unjudged_note
+from comprehend.adversary.judged import settle, unjudged
 from comprehend.adversary.links import changed_code
 from comprehend.adversary.pytests import load_smell_policy
 from comprehend.adversary.rewrites import find_rewrites
@@ -40,11 +44,12 @@ class CheckOptions:
     fail_on: str | None = None  # None: [adversary] fail_on
     execute: bool = True  # False: --no-exec, static rules only
     shard: tuple[int, int] | None = None
+    allow_incomplete: bool = False  # languages not judged do not turn a pass into incomplete
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    verdict: str  # pass | fail
+    verdict: str  # pass | fail | incomplete (a pass with files not judged; judged.py)
     fail_on: str
     findings: tuple[Finding, ...]
     run: dict[str, Any]  # who, base, head, hashes, scope, notes, shard, mutation stats, ...
@@ -89,7 +94,9 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
 
     findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)])
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.file, f.start_line, f.rule))
-    outcome = verdict(findings, fail_on)
+    gaps = unjudged(scope.narrow(change), options.execute)
+    notes += [n for n in [unjudged_note(gaps)] if n]
+    outcome = settle(verdict(findings, fail_on), gaps, options.allow_incomplete)
     policy_files = _policy_files(repo.root)
     notes += [f"policy from the repository: {f.path}" for f in policy_files if f.overridden
               and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
@@ -116,6 +123,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "policy_files": sorted(f.name + (" (repository)" if f.overridden else "")
                                for f in policy_files),
         "mutation": mutation_stats,
+        "unjudged": [g.to_json() for g in gaps],
+        "allow_incomplete": options.allow_incomplete,
         "notes": notes,
         "counts": _counts(findings),
     }
@@ -140,11 +149,6 @@ def _change_notes(repo: Repository, change: Change) -> list[str]:
     if repo.shallow:
         notes.append("shallow clone: attribution sees only the fetched history "
                      "(fetch with fetch-depth: 0 for all of it)")
-    others = sorted({f.path.rsplit(".", 1)[-1] for f in change.files
-                     if not f.binary and not is_python(f.path) and "." in f.path})
-    if others:
-        notes.append("test-integrity rules read Python tests only; risky-change rules covered "
-                     f"the other files ({', '.join('.' + s for s in others[:8])})")
     binary = [f.path for f in change.files if f.binary]
     if binary:
         notes.append(f"{len(binary)} binary file(s) changed, not read: {', '.join(binary[:5])}")
@@ -158,6 +162,7 @@ def _static_findings(repo: Repository, config: Config, store: Any, change: Chang
     risky_policy, _ = load_risky_policy(repo.root)
     say("static rules")
     findings = find_smells(change, sources, smell_policy)
+    findings += find_go_test_smells(change, sources) + find_js_test_smells(change, sources)
     findings += find_risky(change, sources, risky_policy)
     graph = _graph_for(repo, config, store, change, smell_policy.layout, notes, say)
     code = changed_code(change, sources, smell_policy.layout, graph)
@@ -168,7 +173,7 @@ def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Findin
     from comprehend.store.runs import RunRecord, record_run
 
     summary_keys = ("fail_on", "scope", "notes", "shard", "mutation", "executed",
-                    "all_authors", "base_ref", "head_ref", "counts")
+                    "all_authors", "base_ref", "head_ref", "counts", "unjudged")
     return record_run(store, RunRecord(
         kind="check", started_at=run["started_at"], finished_at=run["finished_at"],
         who=run["who"], base=run["base"], head=run["head"], policy_hash=run["policy_hash"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from comprehend.adversary.findings import SEVERITY_ORDER, verdict
+from comprehend.adversary.judged import settle
 from comprehend.adversary.review import CheckResult
 from comprehend.errors import UserError
 
@@ -53,7 +54,8 @@ def merge_results(named: list[tuple[str, CheckResult]], fail_on: str | None) -> 
     for f in merged:
         counts[f.severity] += 1
     run["counts"] = counts
-    return CheckResult(verdict=verdict(merged, threshold), fail_on=threshold,
+    outcome = settle(verdict(merged, threshold), run.get("unjudged"), run.get("allow_incomplete"))
+    return CheckResult(verdict=outcome, fail_on=threshold,
                        findings=tuple(merged), run=run)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from comprehend.commands._common import workspace_from
-from comprehend.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from comprehend.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UserError
 
 FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -28,6 +28,10 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding is at or above this severity "
                    "(default: [adversary] fail_on, high).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Let the findings decide even when the change has files comprehend cannot "
+                   "judge (other languages; Go/JS/TS code without mutation testing). Without "
+                   "it such a change gets the verdict incomplete and exit 2.")
 @click.option("--no-exec", is_flag=True,
               help="Static rules only: run none of the repository's tests (no mutation).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -39,7 +43,7 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
                    "results with `comprehend merge`).")
 @click.pass_context
 def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
-            all_authors: bool, fail_on: str | None, no_exec: bool, fmt: str,
+            all_authors: bool, fail_on: str | None, allow_incomplete: bool, no_exec: bool, fmt: str,
             output: Path | None, shard: str | None) -> None:
     """Review a change with the adversary: test integrity, risky changes and (unless
     --no-exec) mutation testing of the lines it added. This runs the repository's tests."""
@@ -53,11 +57,22 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
         head = os.environ.get("PRE_COMMIT_TO_REF") or None
     ws = workspace_from(ctx, path)
     options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
-                           execute=not no_exec, shard=shard_spec)
+                           execute=not no_exec, shard=shard_spec,
+                           allow_incomplete=allow_incomplete)
     with ws.open_store() as store, _progress() as say:
         result = run_check(ws.repo, ws.config, store, options, progress=say)
     emit(result, fmt, output)
-    ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)
+    ctx.exit(verdict_exit(result))
+
+
+def verdict_exit(result) -> int:
+    """0 pass, 1 fail, 2 incomplete (files not judged: said in one line on stderr)."""
+    if result.verdict == "incomplete":
+        click.echo("comprehend check: incomplete: some changed files could not be judged (see "
+                   "'not judged' in the report); pass --allow-incomplete to let the findings "
+                   "decide", err=True)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK
 
 
 def emit(result, fmt: str, output: Path | None) -> None:

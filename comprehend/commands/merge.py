@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from comprehend.errors import EXIT_FINDINGS, EXIT_OK, UserError
+from comprehend.errors import UserError
 
 FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
 SEVERITIES = ["info", "low", "medium", "high", "critical"]
@@ -26,7 +26,7 @@ def command(ctx: click.Context, files: tuple[Path, ...], fail_on: str | None, fm
     """Merge the JSON results of `comprehend check --shard K/N` into one verdict."""
     from comprehend.adversary.review import CheckResult
     from comprehend.adversary.shards import merge_results
-    from comprehend.commands.check import emit
+    from comprehend.commands.check import emit, verdict_exit
 
     named = []
     for path in files:
@@ -40,4 +40,4 @@ def command(ctx: click.Context, files: tuple[Path, ...], fail_on: str | None, fm
                             "pass the JSON file of a check run") from exc
     result = merge_results(named, fail_on)
     emit(result, fmt, output)
-    ctx.exit(EXIT_FINDINGS if result.verdict == "fail" else EXIT_OK)
+    ctx.exit(verdict_exit(result))

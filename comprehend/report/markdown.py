@@ -22,7 +22,7 @@ def fence(text: str) -> str:
 
 
 def render(result: CheckResult) -> str:
-    verdict = "✅ pass" if result.verdict == "pass" else "❌ fail"
+    verdict = {"pass": "✅ pass", "incomplete": "⚠️ incomplete"}.get(result.verdict, "❌ fail")
     out = [f"## comprehend check: {verdict}", "",
            f"`{change_label(result.run)}`: {headline(result)}", ""]
     for note in result.notes:

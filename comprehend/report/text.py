@@ -44,7 +44,7 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
                     body.append(value)
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))
     console.print()
-    style = "bold red" if result.verdict == "fail" else "bold green"
+    style = "bold green" if result.verdict == "pass" else "bold red"
     console.print(Text(headline(result), style=style))
     # rich pads wrapped blocks to their width: trailing spaces are noise in logs and diffs
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
