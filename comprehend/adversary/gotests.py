@@ -83,12 +83,15 @@ class GoFile:
         self.root = root
         functions = [n for n in root.named_children if n.type == "function_declaration"]
         self.functions = {_text(n.child_by_field_name("name")): n for n in functions}
+        # methods as ".name": `tc.test` and `t.Run(name, tc.test)` call them
+        self.methods = {"." + _text(n.child_by_field_name("name")): n
+                        for n in root.named_children if n.type == "method_declaration"}
         self.structs = _struct_types(root)
         self.tests = [GoTest(name, n.start_point[0] + 1, n.end_point[0] + 1, n)
                       for name, n in self.functions.items()
                       if _TEST_NAME.match(name) and _testing_params(n)]
         self.by_name = {t.name: t for t in self.tests}
-        self.local = frozenset(self.functions)
+        self.local = frozenset(self.functions) | frozenset(self.methods)
         self._checking: set[str] | None = None
 
     @staticmethod
@@ -102,7 +105,7 @@ class GoFile:
         if self._checking is None:
             found: set[str] = set()
             while True:
-                more = {name for name, n in self.functions.items()
+                more = {name for name, n in [*self.functions.items(), *self.methods.items()]
                         if name not in found and _has_check(n, found, self.local)}
                 if not more:
                     break
@@ -164,12 +167,18 @@ def _is_check(call, testing: set[str], helpers: set[str], local: frozenset[str] 
         return True
     if f"{receiver}.{name}".lstrip(".") in FATAL_CALLS:
         return True
-    if not receiver and name in helpers:
+    if not receiver and name in helpers or receiver and f".{name}" in helpers:
         return True
-    if not receiver and name in local:
+    args = call.child_by_field_name("arguments")
+    if receiver in testing and name == "Run" and args is not None:
+        # t.Run(name, checkCase) or t.Run(name, tc.test): the subtest is a helper
+        for a in args.named_children:
+            if _text(a) in helpers or (a.type == "selector_expression" and
+                                       "." + _text(a.child_by_field_name("field")) in helpers):
+                return True
+    if not receiver and name in local or receiver and f".{name}" in local:
         return False
     # a helper from another file of the package that takes the test's T: it can fail the test
-    args = call.child_by_field_name("arguments")
     passes_t = args is not None and any(_text(a) in testing for a in args.named_children)
     return passes_t and not (receiver in testing and name in LOG_METHODS | SKIP_METHODS | {"Run"})
 
@@ -230,12 +239,22 @@ def _smells(f: ChangedFile, file: GoFile, fn: GoTest) -> list[Finding]:
                "t.Errorf or t.Fatalf")
         found.append(_finding("test-cannot-fail", f, fn, line, "logs instead of failing", why,
                               file, 0.85))
-    if not checks and not log_branches and not (skips and not _has_other_code(node)):
+    if not checks and not log_branches and not (skips and not _has_other_code(node)) \
+            and not _compile_time_assertion(node):
         why = ("no t.Error/t.Errorf/t.Fatal/t.Fatalf/t.Fail, no assert/require call and no "
                "helper that makes one: it passes whatever the code does (a panic aside)")
         found.append(_finding("test-cannot-fail", f, fn, fn.start_line, "no check", why, file,
                               0.9))
     return found
+
+
+def _compile_time_assertion(node) -> bool:
+    """`var _ Interface = value`: the compiler checks it; such a test fails the build."""
+    for n in _walk(node):
+        if n.type == "var_spec" and [_text(c) for c in n.children_by_field_name("name")] == ["_"] \
+                and n.child_by_field_name("type") is not None:
+            return True
+    return False
 
 
 def _has_other_code(node) -> bool:

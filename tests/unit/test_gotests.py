@@ -214,6 +214,28 @@ GUARDS = {
         }
         """,
     "subtests-that-check": TABLE,
+    "method-as-subtest": """
+        type addCase struct{ a, b, want int }
+
+        func (c addCase) test(t *testing.T) {
+            if Add(c.a, c.b) != c.want {
+                t.Errorf("wrong")
+            }
+        }
+
+        func TestAdd(t *testing.T) {
+            for _, c := range []addCase{{1, 2, 3}} {
+                t.Run("case", c.test)
+            }
+        }
+        """,
+    "compile-time-assertion": """
+        type adder interface{ Add(a, b int) int }
+
+        func TestAdd(t *testing.T) {
+            var _ func(int, int) int = Add
+        }
+        """,
     "error-logged-beside-checks": """
         func TestAdd(t *testing.T) {
             if err := setup(); err != nil {

@@ -128,6 +128,19 @@ GUARDS = {
           if (sum(1, 2) !== 3) throw new Error('wrong');
         });
         """,
+    "type-level-test": """
+        it('accepts dates of different types', () => {
+          function _test<D extends Date>(a: D | number, b: D | string) {
+            sum(a, b);
+          }
+        });
+        """,
+    "defined-component-placeholder": """
+        it('compiles with a selector', () => {
+          const Component = () => sum(1, 2);
+          expect(Component).toBeDefined();
+        });
+        """,
     "truthy-beside-exact": """
         test('adds', () => {
           const total = sum(1, 2);
@@ -141,6 +154,18 @@ GUARDS = {
 @pytest.mark.parametrize("case", sorted(GUARDS))
 def test_false_positive_guards_give_nothing(repo: GitRepo, case: str) -> None:
     assert found(repo, CHECKED, GUARDS[case]) == []
+
+
+def test_a_skipped_empty_test_is_one_finding(repo: GitRepo) -> None:
+    assert found(repo, CHECKED, CHECKED + "it.skip('later', () => {});\n") == [
+        ("skipped-test", "src/sum.test.js", 6, "later is switched off: .skip added")]
+
+
+def test_truthiness_in_a_type_test_file_is_left_to_the_compiler(repo: GitRepo) -> None:
+    body = "test('store', () => {\n  const store = sum(1, 2);\n  expect(store).toBeDefined();\n});\n"
+    assert found(repo, CHECKED, body, path="tests/types.test.ts") == []
+    assert found(repo, CHECKED, body.replace("store'", "stored'"), path="tests/store.test.ts") == [
+        ("test-cannot-fail", "tests/store.test.ts", 5, "stored cannot fail: only truthiness")]
 
 
 def test_a_skip_already_in_the_base_is_not_reported_again(repo: GitRepo) -> None:
@@ -161,7 +186,8 @@ def test_typescript_and_tsx_files_under_tests_folders(repo: GitRepo) -> None:
 
 @pytest.mark.parametrize(("path", "expected"), [
     ("src/a.test.ts", True), ("a.spec.jsx", True), ("src/__tests__/a.js", True),
-    ("src/a.mjs", False), ("src/__tests__/data.json", False), ("test_a.py", False),
+    ("src/addDays/test.ts", True), ("test/helpers.js", True), ("src/a.mjs", False),
+    ("src/contest.ts", False), ("src/__tests__/data.json", False), ("test_a.py", False),
 ])
 def test_which_files_are_tests(path: str, expected: bool) -> None:
     assert is_js_test(path) is expected
