@@ -21,6 +21,7 @@ from comprehend.adversary import scope as scopes
 from comprehend.adversary.changes import Sources, read_change, resolve_spec
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, verdict
+from comprehend.adversary.gaps import group_survivors
 from comprehend.adversary.gotests import find_go_test_smells
 from comprehend.adversary.jstests import find_js_test_smells
 from comprehend.adversary.judged import note as unjudged_note
@@ -92,6 +93,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
 
+    findings = group_survivors(findings, change, Sources(repo, change), notes)  # one per gap
     findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)])
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.file, f.start_line, f.rule))
     gaps = unjudged(scope.narrow(change), options.execute)
