@@ -2,7 +2,7 @@
 
 Mutation reports a survivor per line; one untested branch of five statements gave five
 findings, and one real case gave thirteen. Here survivors in the same statement block (the
-body of one `if`/`else`/`for`/`while`/`with`/`try` arm or of a function) become one finding
+body of one `if`/`else`/`for`/`while`/`with`/`try`/`except` arm) become one finding
 with the count, the lines, one representative mutant (the likeliest) and a sentence on what
 no test checks. Survivors on lines the change only re-indented or re-wrapped are dropped:
 that code is old, and the change did not write it."""
@@ -48,7 +48,9 @@ def group_survivors(findings: list[Finding], change: Change, sources: Sources,
         groups[(f.file, block)].append(f)
     grouped = []
     for (_, block), members in groups.items():
-        if block is None or len(members) == 1:
+        # a function's own statements are separate behaviours (a condition, a return): only
+        # the arms of a branch, loop or handler are one gap
+        if block is None or block.kind in ("function", "module") or len(members) == 1:
             grouped += members
         else:
             grouped.append(_one_finding(block, members))

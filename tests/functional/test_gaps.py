@@ -60,14 +60,19 @@ def survivor(line: int, confidence: float = 0.8) -> Finding:
 def test_reindented_old_lines_are_not_reported_and_blocks_stay_apart(repo: GitRepo) -> None:
     before = "def f(x):\n    y = x + 1\n    return y\n"
     after = ("def f(x):\n    if x:\n        y = x + 1\n        return y\n"
-             "    z = x - 1\n    return z * 2\n")
+             "    else:\n        z = x - 1\n        return z * 2\n")
     change, sources = two_commits(repo, {"calc.py": before}, {"calc.py": after})
     notes: list[str] = []
-    found = group_survivors([survivor(3), survivor(4), survivor(5), survivor(6, 0.9)], change,
-                            sources, notes)
-    # lines 3-4 are old code re-indented under the new `if`; 5-6 share f's body
-    assert [(f.start_line, f.end_line, f.evidence.get("survivors")) for f in found] == [(5, 6, 2)]
-    assert found[0].evidence["mutant"] == "diff 6"  # the likeliest survivor represents the gap
+    found = group_survivors([survivor(2), survivor(3), survivor(4), survivor(6),
+                             survivor(7, 0.9)], change, sources, notes)
+    # 3-4 are old code re-indented under the new `if`; 6-7 are the else arm; 2 (the
+    # condition) is a gap of its own
+    assert [(f.start_line, f.end_line, f.evidence.get("survivors")) for f in found] == [
+        (2, 2, None), (6, 7, 2)]
+    assert found[1].evidence["mutant"] == "diff 7"  # the likeliest survivor represents the gap
+    assert found[1].evidence["why"] == (
+        "no test checks the `else` path (in f): a test that takes that path and asserts its "
+        "result or error would catch these mutants")
     assert notes == ["2 surviving mutant(s) on lines the change only re-indented or re-wrapped "
                      "were not reported (that code is not new)"]
 
