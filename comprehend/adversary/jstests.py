@@ -39,6 +39,9 @@ CONTEXT_NON_CHECKS = frozenset({"skip", "todo", "diagnostic", "mock", "plan", "t
                                 "end", "comment"})
 _CHECK_NAME = re.compile(r"^(expect|assert|should|verify|check|ensure|validate|must)",
                          re.IGNORECASE)
+# Testing Library queries throw when nothing matches; waitFor retries a callback until it
+# stops throwing: both fail the test
+_THROWING_QUERY = re.compile(r"^((get|find)(All)?By[A-Z]\w*|waitFor\w*)$")
 # Jest's default testMatch (`?(*.)+(spec|test).[jt]s?(x)`, `__tests__/`), Mocha's `test/`
 _TEST_FILE = re.compile(r"(^|\.)(test|spec)\.[cm]?[jt]sx?$")
 TEST_DIRS = frozenset({"__tests__", "test", "tests"})
@@ -228,6 +231,8 @@ def _check_findings(f: ChangedFile, file: JsFile, t: JsTest) -> list[Finding]:
     helpers = file.checking_helpers()
     weak: list = []
     has_check, strong = _checks(t.callback, helpers, frozenset(file.functions), weak)
+    if _type_test_file(f.path) or _expects_type_error(t.callback):
+        return []  # the compiler checks these tests
     if not has_check and not _type_level(t.callback):
         why = ("no expect, assert or should call, no check on the test context and no helper "
                "that makes one: it passes whatever the code does (unless it throws)")
@@ -247,6 +252,11 @@ def _type_test_file(path: str) -> bool:
     `expect(x).toBeDefined()` only keeps the runner from calling the test empty."""
     name = PurePosixPath(path).name.lower()
     return "type" in name.split(".")[0] or ".test-d." in name
+
+
+def _expects_type_error(fn) -> bool:
+    """A test holding `// @ts-expect-error`: the compiler fails it if the error goes away."""
+    return any(n.type == "comment" and "@ts-expect-error" in _text(n) for n in _walk(fn))
 
 
 def _subject_is_function(call, file: JsFile) -> bool:
@@ -296,7 +306,7 @@ def _checks(fn, helpers: set[str], local: frozenset[str], weak: list) -> tuple[b
         root, last = chain[0], chain[-1]
         if root == "expect" and last in ("assertions", "hasAssertions"):
             continue  # counts the other checks; checks nothing itself
-        is_check = (any(_CHECK_NAME.match(p) for p in chain)
+        is_check = (any(_CHECK_NAME.match(p) for p in chain) or bool(_THROWING_QUERY.match(last))
                     or (root == context and len(chain) > 1 and chain[1] not in CONTEXT_NON_CHECKS)
                     or (len(chain) == 1 and root in helpers))
         if len(chain) == 1 and root in local and root not in helpers:

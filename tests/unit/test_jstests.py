@@ -20,7 +20,7 @@ CHECKED = """
     """
 
 
-def found(repo: GitRepo, old: str, new: str, path: str = "src/sum.test.js"):
+def found(repo: GitRepo, old: str, new: str, path: str = "src/sum.test.tsx"):
     before = {"src/sum.js": CODE, path: HEADER + textwrap.dedent(old).lstrip("\n")}
     after = {"src/sum.js": CODE, path: HEADER + textwrap.dedent(new).lstrip("\n")}
     change, sources = two_commits(repo, before, after)
@@ -80,7 +80,7 @@ TRUE = {
 @pytest.mark.parametrize("case", sorted(TRUE))
 def test_true_patterns_give_exactly_their_finding(repo: GitRepo, case: str) -> None:
     body, (rule, line, title) = TRUE[case]
-    assert found(repo, CHECKED, body) == [(rule, "src/sum.test.js", line, title)]
+    assert found(repo, CHECKED, body) == [(rule, "src/sum.test.tsx", line, title)]
 
 
 GUARDS = {
@@ -141,6 +141,19 @@ GUARDS = {
           expect(Component).toBeDefined();
         });
         """,
+    "testing-library-queries": """
+        it('renders the total', async () => {
+          render(<Total a={1} b={2} />);
+          await screen.findByText('3');
+          getAllByRole('row');
+        });
+        """,
+    "ts-expect-error": """
+        it('rejects strings', () => {
+          // @ts-expect-error a string is no number
+          sum('1', 2);
+        });
+        """,
     "truthy-beside-exact": """
         test('adds', () => {
           const total = sum(1, 2);
@@ -158,7 +171,7 @@ def test_false_positive_guards_give_nothing(repo: GitRepo, case: str) -> None:
 
 def test_a_skipped_empty_test_is_one_finding(repo: GitRepo) -> None:
     assert found(repo, CHECKED, CHECKED + "it.skip('later', () => {});\n") == [
-        ("skipped-test", "src/sum.test.js", 6, "later is switched off: .skip added")]
+        ("skipped-test", "src/sum.test.tsx", 6, "later is switched off: .skip added")]
 
 
 def test_truthiness_in_a_type_test_file_is_left_to_the_compiler(repo: GitRepo) -> None:
