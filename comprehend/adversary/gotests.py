@@ -319,7 +319,7 @@ def _finding(rule: str, f: ChangedFile, fn: GoTest, line: int, short: str, why: 
         evidence={"test": fn.name, "line": line, "why": why, **extra,
                   "code": excerpt(file.text, fn.start_line, fn.end_line, line),
                   "rerun": rerun(f.path, fn.name, extra.get("row"))},
-    ).with_fingerprint(f"go:{fn.name}:{short}:{extra.get('row', '')}:{why}")
+    ).with_fingerprint(f"go:{fn.name}:{extra.get('row') or ''}:{why.split(' (')[0]}")
 
 
 def excerpt(text: str, start: int, end: int, line: int, most: int = 16) -> str:
@@ -361,8 +361,10 @@ class Row:
 
 def _rewritten_rows(f: ChangedFile, base: GoFile, old: GoTest, head: GoFile,
                     new: GoTest) -> list[Finding]:
+    """One finding per test: its first rewritten row as the example, the others counted
+    (a format change rewrites many rows at once; it is one thing to review)."""
     before = {r.key: r for r in _rows(base, old.node)}
-    found = []
+    rewritten = []
     for row in _rows(head, new.node):
         was = before.get(row.key)
         if was is None or was.wants == row.wants or not row.wants:
@@ -371,19 +373,26 @@ def _rewritten_rows(f: ChangedFile, base: GoFile, old: GoTest, head: GoFile,
             continue
         old_w, new_w = dict(was.wants), dict(row.wants)
         changed = [k for k in new_w if old_w.get(k) != new_w[k]]
-        if not changed:
-            continue
-        inputs = ", ".join(f"{k}: {v}" for k, v in row.key if k != "#key")[:160]
-        why = ("the row's inputs are unchanged but its expected "
-               f"{', '.join(changed)} changed in the same change as the code: the test was "
-               "made to agree with the new behaviour, which may be the bug")
-        found.append(_finding(
-            "rewritten-expectation", f, new, row.line,
-            f"{', '.join(changed)} of row {row.name or inputs[:40]}", why, head, 0.85,
-            row=row.name, inputs=inputs,
-            old="; ".join(f"{k}: {old_w.get(k, '(absent)')}" for k in changed),
-            new="; ".join(f"{k}: {new_w[k]}" for k in changed)))
-    return found
+        if changed:
+            rewritten.append((row, old_w, new_w, changed))
+    if not rewritten:
+        return []
+    row, old_w, new_w, changed = rewritten[0]
+    inputs = ", ".join(f"{k}: {v}" for k, v in row.key if k != "#key")[:160]
+    label = row.name or inputs[:40]
+    more = len(rewritten) - 1
+    why = ("the row's inputs are unchanged but its expected "
+           f"{', '.join(changed)} changed in the same change as the code: the test was "
+           "made to agree with the new behaviour, which may be the bug"
+           + (f" ({more} more row(s) of this table likewise)" if more else ""))
+    extra = {"rows": [r.name or ", ".join(f"{k}: {v}" for k, v in r.key)[:80]
+                      for r, *_ in rewritten][:20]} if more else {}
+    return [_finding(
+        "rewritten-expectation", f, new, row.line,
+        f"{', '.join(changed)} of row {label}" + (f" and {more} more" if more else ""),
+        why, head, 0.85, row=row.name, inputs=inputs,
+        old="; ".join(f"{k}: {old_w.get(k, '(absent)')}" for k in changed),
+        new="; ".join(f"{k}: {new_w[k]}" for k in changed), **extra)]
 
 
 def _rows(file: GoFile, fn) -> list[Row]:
