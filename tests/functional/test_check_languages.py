@@ -113,3 +113,21 @@ def test_human_changes_in_other_languages_are_out_of_scope(repo: GitRepo, clean_
     repo.commit("Commute", author="Lee Park", email="lee@example.com")
     code, report, _ = check(repo.path, clean_env, "--no-exec")
     assert (code, report["verdict"], report["run"]["unjudged"]) == (0, "pass", [])
+
+
+def test_merged_shards_stay_incomplete(repo: GitRepo, clean_env, tmp_path: Path) -> None:
+    repo.write("src/lib.rs", "pub fn add(a: i32, b: i32) -> i32 { a + b }\n")
+    repo.commit("lib")
+    ai_commit(repo, {"src/lib.rs": "pub fn add(a: i32, b: i32) -> i32 { a - b }\n"}, "Subtract")
+    outputs = []
+    for k in (1, 2):
+        code, report, _ = check(repo.path, clean_env, "--no-exec", "--shard", f"{k}/2")
+        assert (code, report["verdict"]) == (2, "incomplete")
+        out = tmp_path / f"shard{k}.json"
+        out.write_text(json.dumps(report))
+        outputs.append(str(out))
+    proc = subprocess.run([sys.executable, "-m", "comprehend", "merge", *outputs, "--format",
+                           "json"], cwd=repo.path, env=clean_env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["verdict"] == "incomplete"

@@ -154,6 +154,11 @@ GUARDS = {
           sum('1', 2);
         });
         """,
+    "mocha-done-with-error": """
+        it('loads', (done) => {
+          sum.load((err) => done(err));
+        });
+        """,
     "truthy-beside-exact": """
         test('adds', () => {
           const total = sum(1, 2);
