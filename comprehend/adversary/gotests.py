@@ -343,8 +343,11 @@ def rerun(path: str, test: str, row: str | None = None) -> str:
     package = "." if folder in ("", ".") else f"./{folder}"
     pattern = f"^{test}$"
     if row:
-        # go test names a subtest by its name with spaces as underscores
-        pattern += "/^" + re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", row.replace(" ", "_")) + "$"
+        # go test names a subtest by its name with spaces as underscores; `-run` splits its
+        # pattern at slashes, one level each, as a name with slashes nests
+        pieces = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", p.replace(" ", "_"))
+                  for p in row.split("/")]
+        pattern += "".join(f"/^{p}$" for p in pieces)
     return f"go test {package} -run '{pattern}'"
 
 

@@ -271,6 +271,7 @@ def test_untouched_tests_and_old_skips_are_left_alone(repo: GitRepo) -> None:
 def test_rerun_escapes_subtest_names() -> None:
     assert rerun("x_test.go", "TestA", "a b (c)") == "go test . -run '^TestA$/^a_b_\\(c\\)$'"
     assert rerun("pkg/sub/x_test.go", "TestA") == "go test ./pkg/sub -run '^TestA$'"
+    assert rerun("x_test.go", "TestA", "find/no-args") == "go test . -run '^TestA$/^find$/^no-args$'"
 
 
 def test_many_rows_rewritten_at_once_are_one_finding(repo: GitRepo) -> None:
