@@ -202,9 +202,9 @@ def _mark_finding(f: ChangedFile, file: JsFile, t: JsTest) -> Finding:
     what = "suite" if t.kind == "suite" else "test"
     if t.mark in FOCUSED or t.mark in FOCUS_MODIFIERS:
         rule, verb = "focused-test", "is focused"
-        why = (f"`{_shown(t.mark)}` runs this {what} alone: Jest, Vitest and Mocha skip every "
-               "other test in the file (with --ci, the run still passes), so the suite checks "
-               "almost nothing")
+        why = (f"`{_shown(t.mark)}` runs this {what} alone: the other tests are skipped (in "
+               "its file for Jest and Vitest, in the whole run for Mocha) and the run still "
+               "reports success, so the suite silently checks almost nothing")
         confidence = 0.95
     elif t.mark == "skipIf":
         rule, verb = "skipped-test", "is conditionally skipped"
