@@ -35,6 +35,9 @@ LANGUAGE_OF = {
     ".vue": "vue", ".svelte": "svelte", ".sol": "solidity",
 }
 _TEST_HINTS = ("_test.go", ".test.", ".spec.", "__tests__/")
+# Code nobody in the repository writes or tests: vendored, generated, built or declarations
+_NOT_OWN = ("vendor/", "node_modules/", "third_party/", "dist/", "build/")
+_NOT_OWN_SUFFIXES = (".min.js", ".d.ts", ".pb.go", "_generated.go", ".gen.go")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def unjudged(change: Change, executed: bool) -> list[Unjudged]:
         if f.binary or f.status == "deleted" or not f.added_lines:
             continue
         language = LANGUAGE_OF.get(PurePosixPath(f.path).suffix.lower())
-        if language is None:
+        if language is None or f.path.endswith(_NOT_OWN_SUFFIXES) or any(
+                f.path.startswith(d) or f"/{d}" in f.path for d in _NOT_OWN):
             continue
         if language not in STATIC_RULES:
             out.append(Unjudged(f.path, language, "tests"))

@@ -12,7 +12,8 @@ from comprehend.adversary.judged import Unjudged, note, settle, unjudged
 def test_unjudged_files_by_language_and_by_what_ran(repo: GitRepo) -> None:
     before = {"calc.go": "package calc\n", "calc_test.go": "package calc\n",
               "web/sum.ts": "export {}\n", "lib.rs": "fn a() {}\n", "app.py": "x = 1\n",
-              "docs/a.md": "a\n", "data.json": "{}\n"}
+              "docs/a.md": "a\n", "data.json": "{}\n", "types/index.d.ts": "export {}\n",
+              "vendor/lib/x.go": "package x\n", "web/dist/app.min.js": "a\n"}
     after = {path: text + "// more\n" if not path.endswith((".md", ".json", ".py")) else text + "\n"
              for path, text in before.items()}
     change, _ = two_commits(repo, before, after)
