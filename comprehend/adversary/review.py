@@ -20,11 +20,16 @@ from comprehend import __version__, git
 from comprehend.adversary import scope as scopes
 from comprehend.adversary.acks import change_acks
 from comprehend.adversary.basepolicy import policy_at_base, policy_changes
-from comprehend.adversary.changes import Sources, is_python, read_change, resolve_spec
+from comprehend.adversary.changes import Sources, read_change, resolve_spec
 from comprehend.adversary.critic import critic_stage
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, verdict
+from comprehend.adversary.gaps import group_survivors
+from comprehend.adversary.gotests import find_go_test_smells
 from comprehend.adversary.injection import find_injections, load_injection_policy
+from comprehend.adversary.jstests import find_js_test_smells
+from comprehend.adversary.judged import note as unjudged_note
+from comprehend.adversary.judged import settle, unjudged
 from comprehend.adversary.links import changed_code
 from comprehend.adversary.pytests import load_smell_policy
 from comprehend.adversary.rewrites import find_rewrites
@@ -51,11 +56,14 @@ class CheckOptions:
     llm: str | None = None  # a litellm model string; None: [llm] model (None: no critic)
     max_cost: float | None = None  # USD the critic may spend
     max_tokens: int | None = None  # tokens the critic may use
+    allow_incomplete: bool = False  # languages not judged do not turn a pass into incomplete
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    verdict: str  # pass | fail | error (the tests could not be run: fails closed)
+    # pass | fail | error (the tests could not be run, or the critic stopped: fails closed) |
+    # incomplete (a pass with files not judged; judged.py)
+    verdict: str
     fail_on: str
     findings: tuple[Finding, ...]
     run: dict[str, Any]  # who, base, head, hashes, scope, notes, shard, mutation stats, ...
@@ -121,6 +129,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         findings += critic.findings
         notes += critic.notes
 
+    findings = group_survivors(findings, change, Sources(repo, change), notes)  # one per gap
     findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)]
                        + apply_severities(tampering, chosen))  # whoever the author claims to be
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.file, f.start_line, f.rule))
@@ -129,8 +138,10 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     acks = change_acks(repo, git.resolve_ref(repo, spec.base_ref, option="--base"), spec.head)
     findings = acks.apply(repo, config, findings)
     notes += acks.notes
+    gaps = unjudged(scope.narrow(change), options.execute)
+    notes += [n for n in [unjudged_note(gaps)] if n]
     outcome = "error" if error or (critic is not None and critic.stopped) \
-        else verdict(findings, fail_on)
+        else settle(verdict(findings, fail_on), gaps, options.allow_incomplete)
     policy_files = _policy_files(config.policy_dir(repo.root))
     notes += [f"policy from the repository: adversary/{f.name}" for f in policy_files
               if f.overridden and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
@@ -160,6 +171,8 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "llm": critic.summary if critic is not None else None,
         "error": error,
         "environment": environment,  # which interpreter ran the tests and why; isolation held
+        "unjudged": [g.to_json() for g in gaps],
+        "allow_incomplete": options.allow_incomplete,
         "notes": notes,
         "counts": _counts(findings),
         "acknowledged": sum(1 for f in findings if f.acknowledged is not None),
@@ -185,11 +198,6 @@ def _change_notes(repo: Repository, change: Change) -> list[str]:
     if repo.shallow:
         notes.append("shallow clone: attribution sees only the fetched history "
                      "(fetch with fetch-depth: 0 for all of it)")
-    others = sorted({f.path.rsplit(".", 1)[-1] for f in change.files
-                     if not f.binary and not is_python(f.path) and "." in f.path})
-    if others:
-        notes.append("test-integrity rules read Python tests only; risky-change rules covered "
-                     f"the other files ({', '.join('.' + s for s in others[:8])})")
     binary = [f.path for f in change.files if f.binary]
     if binary:
         notes.append(f"{len(binary)} binary file(s) changed, not read: {', '.join(binary[:5])}")
@@ -204,6 +212,7 @@ def _static_findings(repo: Repository, config: Config, store: Any, change: Chang
     say("static rules")
     findings = find_smells(change, sources, smell_policy)
     findings += find_injections(change, load_injection_policy(config.policy_dir(repo.root))[0])
+    findings += find_go_test_smells(change, sources) + find_js_test_smells(change, sources)
     findings += find_risky(change, sources, risky_policy)
     graph = _graph_for(repo, config, store, change, smell_policy.layout, notes, say)
     code = changed_code(change, sources, smell_policy.layout, graph)
@@ -216,7 +225,7 @@ def _record(store: Any, run: dict[str, Any], outcome: str, findings: list[Findin
 
     summary_keys = ("fail_on", "scope", "notes", "shard", "mutation", "executed",
                     "all_authors", "base_ref", "head_ref", "counts", "llm", "error",
-                    "environment")
+                    "environment", "unjudged")
     llm = run["llm"] or {}
     return record_run(store, RunRecord(
         kind="check", started_at=run["started_at"], finished_at=run["finished_at"],

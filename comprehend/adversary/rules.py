@@ -30,18 +30,27 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "for the change; they may still document behaviour, so it asks for a look rather "
          "than blocking."),
     Rule("test-cannot-fail", "high",
-         "A test the diff adds or changes (a test function or a unittest.TestCase method) "
-         "cannot fail: no assertion, only truthiness, a constant, a swallowed failure, "
+         "A test the diff adds or changes (a test function or a unittest.TestCase method; a "
+         "Go TestXxx; a Jest/Vitest/node:test it or test) cannot fail: no assertion (Go: no "
+         "t.Error/t.Fatal/assert call, or a branch that only t.Logs; JS: no expect/assert), "
+         "only truthiness (JS: toBeTruthy, toBeDefined, not.toBeNull), only truthiness, a constant, a swallowed failure, "
          "pytest.raises(Exception) or assertRaises(Exception) unchecked, unreachable "
          "assertions, a sleep, or an assertion that restates a mock's setup.",
          "A test that cannot fail reports green whatever the code does: it is false evidence "
          "that a change works, the very thing a pre-merge gate must stop."),
     Rule("skipped-test", "medium",
-         "The diff adds a skip or a non-strict xfail to a test.",
+         "The diff adds a skip or a non-strict xfail to a test (Python), a t.Skip (Go, "
+         "conditional ones named with their condition), or .skip/xit/xdescribe/.todo/.skipIf "
+         "(Jest, Vitest, Mocha, node:test).",
          "A skipped test checks nothing; with a stated reason it can be legitimate, so it is "
          "shown but does not block by default."),
+    Rule("focused-test", "high",
+         "The diff focuses a JavaScript/TypeScript test or suite: `.only`, `fit`, `fdescribe`.",
+         "A focused test makes Jest, Vitest and Mocha skip every other test in its file, "
+         "and the run still reports success: the suite silently stops checking."),
     Rule("rewritten-expectation", "high",
-         "A test's expected value changed in the same diff as the code it tests.",
+         "A test's expected value changed in the same diff as the code it tests (Go: a "
+         "table-driven row, matched by its input fields, whose want/expected field changed).",
          "The signature of a test edited to pass: the new expectation may encode the bug, and "
          "mutation testing cannot see it, since the rewritten test kills the mutants of the "
          "very code it now agrees with."),

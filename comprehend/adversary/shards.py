@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from comprehend.adversary.findings import SEVERITY_ORDER, verdict
+from comprehend.adversary.judged import settle
 from comprehend.adversary.review import CheckResult
 from comprehend.errors import UserError
 
@@ -99,7 +100,8 @@ def merge_results(named: list[tuple[str, CheckResult]], fail_on: str | None) -> 
     errors = [f"{name}: {r.run['error']}" for name, r in named if r.verdict == "error" and r.run.get("error")]
     run["error"] = "; ".join(errors) or None
     # One shard whose tests could not run leaves its mutants unjudged: the merge fails closed.
-    outcome = "error" if any(r.verdict == "error" for _, r in named) else verdict(merged, threshold)
+    outcome = "error" if any(r.verdict == "error" for _, r in named) else settle(
+        verdict(merged, threshold), run.get("unjudged"), run.get("allow_incomplete"))
     return CheckResult(verdict=outcome, fail_on=threshold,
                        findings=tuple(merged), run=run)
 

@@ -29,6 +29,10 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding is at or above this severity "
                    "(default: [adversary] fail_on, high).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Let the findings decide even when the change has files comprehend cannot "
+                   "judge (other languages; Go/JS/TS code without mutation testing). Without "
+                   "it such a change gets the verdict incomplete and exit 2.")
 @click.option("--no-exec", is_flag=True,
               help="Static rules only: run none of the repository's tests (no mutation).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -50,7 +54,8 @@ SEVERITIES = ["info", "low", "medium", "high", "critical"]
               help="Stop the critic before it could use more than N tokens (exit 2).")
 @click.pass_context
 def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
-            all_authors: bool, fail_on: str | None, no_exec: bool, fmt: str,
+            all_authors: bool, fail_on: str | None, allow_incomplete: bool, no_exec: bool,
+            fmt: str,
             output: Path | None, shard: str | None, require_quiz: bool, llm: str | None,
             max_cost: float | None, max_tokens: int | None) -> None:
     """Review a change with the adversary: test integrity, risky changes, (unless --no-exec)
@@ -81,7 +86,8 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
             gate = quiz_gate(ws.repo, ws.config, store)
         options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
                                execute=not no_exec, shard=shard_spec, extra=gate, llm=llm,
-                               max_cost=max_cost, max_tokens=max_tokens)
+                               max_cost=max_cost, max_tokens=max_tokens,
+                               allow_incomplete=allow_incomplete)
         result = run_check(ws.repo, ws.config, store, options, progress=say)
     emit(result, fmt, output)
     stopped = (result.run.get("llm") or {}).get("stopped")
@@ -91,7 +97,13 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
 
 
 def exit_code(result) -> int:
-    """0 pass, 1 fail, 2 error: the tests could not run, said in one line on stderr."""
+    """0 pass, 1 fail, 2 error (the tests could not run) or incomplete (files not judged),
+    said in one line on stderr."""
+    if result.verdict == "incomplete":
+        click.echo("comprehend check: incomplete: some changed files could not be judged (see "
+                   "'not judged' in the report); pass --allow-incomplete to let the findings "
+                   "decide", err=True)
+        return EXIT_USAGE
     if result.verdict == "error":
         click.echo(f"comprehend check: error: {result.run.get('error') or 'the tests could not run'}",
                    err=True)

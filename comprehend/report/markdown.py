@@ -88,7 +88,8 @@ def _mark(f) -> str:
 
 
 def render(result: CheckResult, limit: int = LIMIT) -> str:
-    verdict = "✅ pass" if result.verdict == "pass" else "❌ fail"
+    verdict = {"pass": "✅ pass", "incomplete": "⚠️ incomplete", "error": "⛔ error"}.get(
+        result.verdict, "❌ fail")
     head = [f"## comprehend check: {verdict}", "",
             f"{code_span(change_label(result.run))}: {inline(headline(result))}", ""]
     for note in result.notes:

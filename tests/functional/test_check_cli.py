@@ -260,8 +260,10 @@ def test_detached_head_merges_renames_deletions_binary_and_other_languages(
     ]
     notes = report["run"]["notes"]
     assert "1 binary file(s) changed, not read: logo.png" in notes
-    assert ("test-integrity rules read Python tests only; risky-change rules covered the other "
-            "files (.json, .yml)") in notes
+    # JSON and YAML are no programming language: risky-change rules read them, nothing is
+    # left unjudged
+    assert report["run"]["unjudged"] == []
+    assert report["verdict"] == "fail"
 
 
 def test_shard_results_merge_into_one_verdict(shop: GitRepo, clean_env, tmp_path: Path) -> None:

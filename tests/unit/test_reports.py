@@ -61,9 +61,10 @@ def test_sarif_has_stable_rule_ids_relative_uris_and_partial_fingerprints() -> N
     run = log["runs"][0]
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert rule_ids == ["surviving-mutant", "tests-add-nothing", "test-cannot-fail", "skipped-test",
-                        "rewritten-expectation", "deleted-test", "weakened-assertion",
-                        "new-dependency", "ci-config-change", "policy-change", "secret",
-                        "injection-attempt", "llm-confirmed", "llm-unconfirmed", "not-understood"]
+                        "focused-test", "rewritten-expectation", "deleted-test",
+                        "weakened-assertion", "new-dependency", "ci-config-change",
+                        "policy-change", "secret", "injection-attempt", "llm-confirmed",
+                        "llm-unconfirmed", "not-understood"]
     first = run["results"][0]
     assert first["ruleId"] == "rewritten-expectation"
     assert rule_ids[first["ruleIndex"]] == "rewritten-expectation"
