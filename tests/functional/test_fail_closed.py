@@ -79,7 +79,11 @@ def test_figures_that_would_hide_survivors_are_refused(tmp_path: Path, comprehen
                                                        clean_env: dict[str, str], setting: str,
                                                        message: str) -> None:
     fixture = weakly_tested(tmp_path / "r")
-    (fixture.path / ".comprehend.toml").write_text(f"[adversary]\n{setting}\n")
-    done = check(comprehend_bin, clean_env, fixture.path)
+    # the CI owner's file (check reads no configuration from the change under review)
+    ci = tmp_path / "ci.toml"
+    ci.write_text(f"[adversary]\n{setting}\n")
+    done = subprocess.run([*comprehend_bin, "--config", str(ci), "check", str(fixture.path),
+                           "--base", "HEAD~1", "--all-authors", "--format", "json"],
+                          env=clean_env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
-    assert done.stderr.strip() == f"comprehend: {fixture.path / '.comprehend.toml'}:2: {message}"
+    assert done.stderr.strip() == f"comprehend: {ci}:2: {message}"
