@@ -33,6 +33,8 @@ class SmellPolicy:
     xfail: frozenset[str]
     skip_calls: frozenset[str]
     fail_calls: frozenset[str]
+    # calls that raise when what they are given is wrong (validators): each is a check
+    raising_calls: frozenset[str] = frozenset()
 
 
 def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
@@ -60,6 +62,7 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         xfail=frozenset(get("skips", "xfail")),
         skip_calls=frozenset(get("skips", "calls")),
         fail_calls=frozenset(get("assertions", "fail_calls")),
+        raising_calls=frozenset(get("assertions", "raising_calls")),
     )
     return policy, source
 
