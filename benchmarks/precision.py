@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # PYTHONPATH first: a benchmark of another checkout
 
 from comprehend import git  # noqa: E402
 from comprehend.adversary.findings import at_or_above  # noqa: E402

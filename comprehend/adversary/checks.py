@@ -44,8 +44,8 @@ class Checkers:
 
 def checkers_for(tree: ast.Module, path: str, policy: SmellPolicy, repo: Repository | None,
                  rev: str | None) -> Checkers:
-    """The checkers a test module can call: its own asserting helpers and those it imports
-    from the repository's own modules."""
+    """The checkers a test module can call: its own asserting helpers and (when `repo` is
+    given) those it imports from the repository's own modules, read at `rev`."""
     raising = policy.raising_calls
     own = _asserting_defs([tree], policy, raising, frozenset())
     bound = frozenset((a.asname or a.name).split(".")[0] for node in tree.body
@@ -72,24 +72,39 @@ def _asserting_defs(trees: list[ast.Module], policy: SmellPolicy, raising: froze
     """Names of functions and methods (not tests) whose body asserts, raises, calls an
     assertion or a raising call, or calls such a function: to a fixpoint, so a helper that
     calls a helper that asserts counts."""
-    defs = [node for tree in trees for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and not node.name.startswith(policy.function_prefixes)]
-    found = set(known)
+    direct: set[str] = set(known)
+    calls: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or (
+                    node.name.startswith(policy.function_prefixes)):
+                continue
+            called = calls.setdefault(node.name, set())
+            for n in walk_own(node):
+                if isinstance(n, ast.Assert | ast.Raise):
+                    direct.add(node.name)
+                elif isinstance(n, ast.Call):
+                    last = last_name(n.func)
+                    if (last in raising or (dotted(n.func) or "") in raising
+                            or _assertion_name(n, last, policy)):
+                        direct.add(node.name)
+                    called.add(last)
+    found = set(direct)
     grew = True
     while grew:
         grew = False
-        for node in defs:
-            if node.name in found:
-                continue
-            for n in walk_own(node):
-                if isinstance(n, ast.Assert | ast.Raise) or (isinstance(n, ast.Call) and (
-                        assertion_of_call(n, policy) is not None or last_name(n.func) in found
-                        or last_name(n.func) in raising or (dotted(n.func) or "") in raising)):
-                    found.add(node.name)
-                    grew = True
-                    break
+        for name, called in calls.items():
+            if name not in found and called & found:
+                found.add(name)
+                grew = True
     return frozenset(found)
+
+
+def _assertion_name(call: ast.Call, last: str, policy: SmellPolicy) -> bool:
+    """Whether assertion_of_call could call this an assertion, from names alone (cheap: it
+    runs on every call of every module read)."""
+    return (last.startswith(policy.assert_call_prefixes) or last in ("raises", "fail")
+            or (dotted(call.func) or "") in policy.assert_calls)
 
 
 def _module_files(test_path: str, module: str | None, level: int) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,10 @@ class PyTestFunction:
         return any(self.start_line <= n <= self.end_line for n in lines)
 
 
+@functools.lru_cache(maxsize=64)
 def parse(source: str | None) -> ast.Module | None:
+    """The syntax tree of a module, or None. Cached: the rules read the same files (a test
+    file, the modules it imports, the changed code) several times. Never mutate the tree."""
     if source is None:
         return None
     try:

@@ -100,5 +100,16 @@ def severities(config: Config) -> dict[str, str]:
 
 def apply_severities(findings: list[Finding], chosen: dict[str, str]) -> list[Finding]:
     """Findings with the severity in force for their rule (rules not in the catalog keep
-    their own)."""
-    return [dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]
+    their own). A finding its rule put below the rule's default (a milder case: a test
+    deleted with the code it tested) stays as many steps below the severity in force."""
+    names = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__)
+    out = []
+    for f in findings:
+        rule = RULES.get(f.rule)
+        if rule is None or f.rule not in chosen:
+            out.append(f)
+            continue
+        below = max(0, SEVERITY_ORDER[rule.severity] - SEVERITY_ORDER[f.severity])
+        level = max(0, SEVERITY_ORDER[chosen[f.rule]] - below)
+        out.append(dataclasses.replace(f, severity=names[level]))  # type: ignore[arg-type]
+    return out
