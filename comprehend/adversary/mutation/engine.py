@@ -33,6 +33,7 @@ from comprehend.adversary.mutation.mutate import (
     load_operators,
     mutate_file,
 )
+from comprehend.adversary.mutation.on_base import run_on_base
 from comprehend.adversary.mutation.select import (
     ChangedTest,
     CoverageMap,
@@ -604,11 +605,17 @@ class _Run:
         ran = [o for o in outcomes if o.status in ("killed", "survived", "timeout")]
         if not ran:
             return None
-        by_new = [o for o in ran if o.status == "killed" and o.killer in self.new_tests]
-        functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in self.new_tests)]
+        # only the new tests that also pass on the base: one that fails there tests the change
+        base = run_on_base(self.sandbox, self.repo, self.change, self.command, sorted(self.new_tests),
+                           self.rules.is_test_file, self._timeout(tuple(self.new_tests), fresh=True))
+        self.notes += [base.note] if base.note else []
+        if not base.passed:
+            return None
+        by_new = [o for o in ran if o.status == "killed" and o.killer in base.passed]
+        functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in base.passed)]
         file = functions[0].file
         in_file = [f for f in functions if f.file == file]
-        names = sorted(self.new_tests)
+        names = sorted(base.passed)
         return Finding(
             rule=NO_NEW_KILLS,
             severity=self.config.adversary.severity.get(NO_NEW_KILLS, "medium"),  # type: ignore[arg-type]
@@ -625,6 +632,7 @@ class _Run:
                 "mutants_run": len(ran),
                 "killed_by_new_tests": len(by_new),
                 "also_killed_by_older_tests": sum(1 for o in by_new if o.killed_by_older),
+                "pass_on_base": names, "fail_on_base": list(base.failed),
                 "test_command": shlex.join([*self.command, *names]) if self.pytest else shlex.join(self.command),
                 "policy_hash": self.policy,
             },
