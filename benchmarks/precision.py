@@ -70,13 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         per_rule: Counter[str] = Counter()
         blocking: Counter[str] = Counter()
         failed = 0
+        unreadable: list[str] = []  # e.g. a partial clone whose blobs are not all present
         rows = []
         clock = time.monotonic()
         with ws.open_store() as store:
             for i, (sha, parent, subject) in enumerate(commits, 1):
                 print(f"\r[{i}/{len(commits)}] {sha[:10]}", end="", file=sys.stderr, flush=True)
-                result = run_check(ws.repo, ws.config, store,
-                                   CheckOptions(base=parent, head=sha, execute=False))
+                try:
+                    result = run_check(ws.repo, ws.config, store,
+                                       CheckOptions(base=parent, head=sha, execute=False))
+                except Exception as exc:  # noqa: BLE001 - counted and shown, the run goes on
+                    unreadable.append(f"{sha[:10]}: {type(exc).__name__}: {str(exc)[:120]}")
+                    continue
                 if result.verdict == "fail":
                     failed += 1
                 for f in result.findings:
@@ -89,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.monotonic() - clock
         print(file=sys.stderr)
 
-    n = len(commits)
+    n = len(commits) - len(unreadable)
+    if unreadable:
+        print(f"{len(unreadable)} commit(s) could not be checked and are left out, first: "
+              f"{unreadable[0]}")
     print(f"{args.dir}: {n} AI-authored commits checked (--no-exec, each against its first "
           f"parent), {seconds / n:.2f} s per commit")
     print(f"{'rule':<24}{'findings':>10}{'per 100 commits':>17}{'at/above ' + fail_on:>16}")

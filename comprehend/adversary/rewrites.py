@@ -145,10 +145,17 @@ def _compare(f: ChangedFile, old: PyTestFunction, new: PyTestFunction, policy: S
             if link:
                 found.append(_rewritten(f, old, new, b, a, link, code, new_text))
     if len(after) < len(before):
-        gone = [b for b in before if id(b) not in paired_old]
+        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)]
         if gone:
             found.append(_removed(f, new, gone, new_text))
     return found
+
+
+def _covered(b: Assertion, after: list[Assertion]) -> bool:
+    """Whether a new assertion pins down the whole of what `b` checked a part of:
+    `parts[0] == X` and `parts[1] == Y` merged into `parts == [X, Y]`."""
+    return any(a.kind in ("eq", "is") and b.subject.startswith((f"{a.subject}[", f"{a.subject}."))
+               for a in after)
 
 
 def _renamed_link(renamed: bool, code: ChangedCode) -> str | None:

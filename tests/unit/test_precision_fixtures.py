@@ -395,3 +395,20 @@ def test_a_raising_call_the_team_lists_in_its_smells_toml(repo) -> None:
     assert find_smells(change, sources, policy) == []
     (f,) = find_smells(change, sources, POLICY)
     assert where([f]) == [("test-cannot-fail", "high", "tests/test_rows.py", 4)]
+
+
+def test_assertions_merged_into_one_on_the_whole_value_are_not_removed(repo) -> None:
+    tests = textwrap.dedent("""\
+        from stream import parts
+
+
+        def test_parts():
+            got = parts()
+            assert got[0] == "reasoning"
+            assert got[1] == "hi"
+        """)
+    assert static(repo, {"stream.py": "def parts():\n    return ['reasoning', 'hi']\n",
+                         "tests/test_stream.py": tests}, {
+        "tests/test_stream.py": tests.replace(
+            '    assert got[0] == "reasoning"\n    assert got[1] == "hi"\n',
+            '    assert got == ["reasoning", "hi"]\n')}) == []
