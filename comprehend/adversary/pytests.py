@@ -26,7 +26,6 @@ class SmellPolicy:
     assert_calls: frozenset[str]
     truthiness_wrappers: frozenset[str]
     predicate_prefixes: tuple[str, ...]
-    sleeps: frozenset[str]
     broad_exceptions: frozenset[str]
     mock_constructors: frozenset[str]
     skip_decorators: frozenset[str]
@@ -55,7 +54,6 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         assert_calls=frozenset(get("assertions", "calls")),
         truthiness_wrappers=frozenset(get("truthiness", "wrappers")),
         predicate_prefixes=get("truthiness", "predicates"),
-        sleeps=frozenset(get("sleeps", "calls")),
         broad_exceptions=frozenset(get("exceptions", "broad")),
         mock_constructors=frozenset(get("mocks", "constructors")),
         skip_decorators=frozenset(get("skips", "decorators")),

@@ -33,7 +33,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "A test the diff adds or changes (a test function or a unittest.TestCase method) "
          "cannot fail: no assertion, only truthiness, a constant, a swallowed failure, "
          "pytest.raises(Exception) or assertRaises(Exception) unchecked, unreachable "
-         "assertions, a sleep, or an assertion that restates a mock's setup.",
+         "assertions, or an assertion that restates a mock's setup.",
          "A test that cannot fail reports green whatever the code does: it is false evidence "
          "that a change works, the very thing a pre-merge gate must stop."),
     Rule("skipped-test", "medium",

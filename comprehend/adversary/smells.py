@@ -114,7 +114,7 @@ def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: 
 
 _CONFIDENCE = {"no-assertion": 0.9, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
                "swallowed": 0.85, "broad-raises": 0.8, "unreachable": 0.75, "truthiness": 0.6,
-               "sleep": 0.5, "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
+               "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
                "xfail": 0.7, "class-skip": 0.9, "class-skip-reason": 0.5, "class-xfail": 0.7}
 
 
@@ -224,7 +224,6 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
         found.append(Smell("truthiness", checks[0].line,
                            "only truthiness asserted: it checks that a value exists or has a "
                            f"type, not what it is ({checks[0].text})"))
-    found += _sleeps(fn, policy)
     found += _mock_restated(fn, policy)
     return found
 
@@ -377,15 +376,6 @@ def _checked_contexts(fn: PyTestFunction, policy: SmellPolicy) -> set[int]:
             checked |= {bound[n.id] for n in ast.walk(node)
                         if isinstance(n, ast.Name) and n.id in bound}
     return checked
-
-
-def _sleeps(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
-    return [
-        Smell("sleep", n.lineno,
-              f"sleeps: `{ast.unparse(n)}` makes the outcome depend on timing, not behaviour")
-        for n in walk_own(fn.node)
-        if isinstance(n, ast.Call) and dotted(n.func) in policy.sleeps
-    ]
 
 
 def _mock_restated(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
