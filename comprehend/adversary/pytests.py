@@ -390,7 +390,9 @@ def _raises_subjects(fn: PyTestFunction) -> dict[int, str]:
     subjects: dict[int, str] = {}
     for node in walk_own(fn.node):
         if isinstance(node, ast.With | ast.AsyncWith) and node.body:
-            last = node.body[-1]
+            # an assert after the raising call never runs: the call is the subject
+            last = [s for s in node.body if not isinstance(s, ast.Assert)][-1:] or node.body[-1:]
+            last = last[0]
             value = last.value if isinstance(last, ast.Expr | ast.Assign) else last
             for item in node.items:
                 if isinstance(item.context_expr, ast.Call):

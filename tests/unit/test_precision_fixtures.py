@@ -412,3 +412,30 @@ def test_assertions_merged_into_one_on_the_whole_value_are_not_removed(repo) -> 
         "tests/test_stream.py": tests.replace(
             '    assert got[0] == "reasoning"\n    assert got[1] == "hi"\n',
             '    assert got == ["reasoning", "hi"]\n')}) == []
+
+
+def test_an_expected_error_with_a_dead_assert_inside_its_block_pairs_by_the_call(repo) -> None:
+    """The old assert inside `pytest.raises` never ran; the expected error class changed, so
+    the raises pair up (a milder rewrite) and only the dead message check is removed."""
+    tests = textwrap.dedent("""\
+        import pytest
+
+        from views import View
+
+
+        def test_enable_fts_error_message_on_views():
+            with pytest.raises(NotImplementedError) as e:
+                View().enable_fts()
+                assert e.value.args[0] == "not on views"
+        """)
+    code = "class View:\n    def enable_fts(self):\n        raise NotImplementedError('not on views')\n"
+    found = static(repo, {"views.py": code, "tests/test_views.py": tests}, {
+        "views.py": "class View:\n    pass\n",
+        "tests/test_views.py": tests.replace(
+            "test_enable_fts_error_message_on_views", "test_view_has_no_enable_fts").replace(
+            "NotImplementedError) as e", "AttributeError)").replace(
+            '        assert e.value.args[0] == "not on views"\n', "")})
+    assert where(found) == [("rewritten-expectation", "medium", "tests/test_views.py", 7),
+                            ("weakened-assertion", "medium", "tests/test_views.py", 6)]
+    assert (found[0].evidence["renamed_from"], found[1].evidence["removed_assertions"]) == (
+        "test_enable_fts_error_message_on_views", ["e.value.args[0] == 'not on views'"])
