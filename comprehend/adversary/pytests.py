@@ -400,11 +400,29 @@ def _raises_subjects(fn: PyTestFunction) -> dict[int, str]:
     return subjects
 
 
+def _dead_asserts(fn: PyTestFunction) -> set[int]:
+    """ids of asserts after the last other statement of a `with` block that expects an
+    error: once that statement raises, they never run."""
+    dead: set[int] = set()
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.With | ast.AsyncWith) and any(
+                isinstance(i.context_expr, ast.Call) and last_name(i.context_expr.func) in (
+                    "raises", "assertRaises", "assertRaisesRegex") for i in node.items):
+            others = [k for k, s in enumerate(node.body) if not isinstance(s, ast.Assert)]
+            if others:
+                dead |= {id(s) for s in node.body[others[-1] + 1:]}
+    return dead
+
+
 def assertions(fn: PyTestFunction, policy: SmellPolicy) -> list[Assertion]:
-    """Every assertion the test makes, in source order (nested helpers excluded)."""
+    """Every assertion the test makes, in source order (nested helpers and asserts that
+    can never run, after the call a `pytest.raises` block expects to raise, excluded)."""
     found: list[Assertion] = []
     raising = _raises_subjects(fn)
+    dead = _dead_asserts(fn)
     for node in walk_own(fn.node):
+        if isinstance(node, ast.Assert) and id(node) in dead:
+            continue
         if isinstance(node, ast.Assert):
             found.append(assertion_of_expr(node.lineno, node.test, policy))
         elif isinstance(node, ast.Call):
