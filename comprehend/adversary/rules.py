@@ -25,7 +25,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The tests run the line but would not notice it being wrong; a single survivor can "
          "be an equivalent mutant, so it asks for a look rather than blocking."),
     Rule("tests-add-nothing", "medium",
-         "The diff's new or edited tests kill no mutant that older tests do not already kill.",
+         "The diff's new or edited tests kill no mutant that older tests do not already kill, "
+         "and pass on the base's code too.",
          "The new tests check nothing the suite did not check before, so they are no evidence "
          "for the change; they may still document behaviour, so it asks for a look rather "
          "than blocking."),
@@ -41,12 +42,15 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "A skipped test checks nothing; with a stated reason it can be legitimate, so it is "
          "shown but does not block by default."),
     Rule("rewritten-expectation", "high",
-         "A test's expected value changed in the same diff as the code it tests.",
+         "A test's expected value changed, or was inverted, in the same diff as the code it "
+         "tests (a renamed test is compared with its old self; changes made to code and test "
+         "alike are ignored; only the error class changed is one step milder).",
          "The signature of a test edited to pass: the new expectation may encode the bug, and "
          "mutation testing cannot see it, since the rewritten test kills the mutants of the "
          "very code it now agrees with."),
     Rule("deleted-test", "high",
-         "The diff deletes a test function or a test file.",
+         "The diff deletes a test function or a test file (one deleted with the code it "
+         "called is one step milder).",
          "A deleted test is the simplest way to make a failing suite pass."),
     Rule("weakened-assertion", "medium",
          "An assertion became looser: == became in, is not None, a truthiness check or an "
