@@ -175,7 +175,7 @@ def list_files(repo: Repository, rev: str = "HEAD") -> list[TrackedFile]:
                 path=name.decode("utf-8", "surrogateescape"),
                 blob=blob.decode(),
                 mode=mode.decode(),
-                size=int(size) if size != b"-" else -1,
+                size=int(size) if size.isdigit() else -1,  # "-": a tree; "BAD": blob absent (partial clone)
             )
         )
     return files
@@ -426,7 +426,7 @@ def paths_at(repo: Repository, rev: str, paths: Sequence[str]) -> dict[str, Trac
         path = name.decode("utf-8", "surrogateescape")
         if kind == b"blob" and path in wanted:
             found[path] = TrackedFile(path, blob.decode(), mode.decode(),
-                                      int(size) if size != b"-" else -1)
+                                      int(size) if size.isdigit() else -1)
     return found
 
 

@@ -5,7 +5,8 @@ calls (a fallback that needs no graph)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from typing import Any
 
 from comprehend.adversary.changes import Sources, SuiteLayout, is_python
@@ -24,6 +25,11 @@ class ChangedCode:
     graph_tests: tuple[tuple[str, int, int], ...]
     # graph node ids of changed code, for evidence
     graph_symbols: tuple[str, ...]
+    # functions and classes the change renamed (old name -> new name, matched by body) and
+    # removed (name -> "path: qualname"): a test that follows a rename changed mechanically,
+    # a test deleted with the code it tested is no hidden failure
+    renames: dict[str, str] = field(default_factory=dict)
+    removed: dict[str, str] = field(default_factory=dict)
 
     def link(self, path: str, fn: PyTestFunction) -> str | None:
         """Why this test tests changed code, or None when nothing says it does."""
@@ -62,8 +68,63 @@ def changed_code(change: Change, sources: Sources, layout: SuiteLayout, graph: A
             if attrs.get("path") and attrs.get("start_line"):
                 tests.append((attrs["path"], int(attrs["start_line"]),
                               int(attrs.get("end_line") or attrs["start_line"])))
+    renames: dict[str, str] = {}
+    removed: dict[str, str] = {}
+    for f in code_files:
+        old_defs = _defs(sources.old_text(f))
+        new_defs = {} if f.status == "deleted" else _defs(sources.new_text(f))
+        gone = {n: _source(node) for n, node in old_defs.items() if n not in new_defs}
+        fresh = {n: _source(node) for n, node in new_defs.items() if n not in old_defs}
+        for old, new in similar_pairs(gone, fresh):
+            renames[old] = new
+        removed.update({n: f"{f.path}: {n}" for n in gone if n not in renames})
     return ChangedCode(names=names, changed=changed, graph_tests=tuple(tests),
-                       graph_symbols=tuple(symbols))
+                       graph_symbols=tuple(symbols), renames=renames, removed=removed)
+
+
+def _defs(text: str | None) -> dict[str, ast.AST]:
+    """Function and class names of a module (methods too) -> their nodes."""
+    tree = parse(text)
+    if tree is None:
+        return {}
+    return {node.name: node for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+
+
+def _source(node: ast.AST) -> str:
+    """A definition's body as normalized source, for comparing it with another."""
+    return "\n".join(ast.unparse(s) for s in getattr(node, "body", []))[:MAX_CHARS]
+
+
+RENAME_SIMILARITY = 0.6  # difflib ratio of two bodies above which one is the other renamed
+MAX_CHARS = 3000  # of a body compared: renames show in the first lines; the ratio is quadratic
+MAX_PAIRS = 2500  # old x new bodies compared: beyond it a change is a rewrite, not renames
+
+
+def similar_pairs(old: dict[str, str], new: dict[str, str],
+                  threshold: float = RENAME_SIMILARITY) -> list[tuple[str, str]]:
+    """Pairs (old key, new key) whose texts are alike, best first, each key used once: what
+    was renamed (and perhaps edited) rather than removed and added."""
+    scored = []
+    if len(old) * len(new) > MAX_PAIRS:
+        return []
+    for o, old_body in old.items():
+        old_body = old_body[:MAX_CHARS]
+        for n, new_body in new.items():
+            new_body = new_body[:MAX_CHARS]
+            m = difflib.SequenceMatcher(None, old_body, new_body, autojunk=False)
+            if m.real_quick_ratio() < threshold or m.quick_ratio() < threshold:
+                continue
+            ratio = m.ratio()
+            if ratio >= threshold:
+                scored.append((ratio, o, n))
+    pairs, used_old, used_new = [], set(), set()
+    for _ratio, o, n in sorted(scored, key=lambda t: -t[0]):
+        if o not in used_old and n not in used_new:
+            used_old.add(o)
+            used_new.add(n)
+            pairs.append((o, n))
+    return pairs
 
 
 def _touched_defs(f: ChangedFile, text: str | None, lines: frozenset[int]) -> dict[str, str]:

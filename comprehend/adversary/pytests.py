@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,6 @@ class SmellPolicy:
     assert_calls: frozenset[str]
     truthiness_wrappers: frozenset[str]
     predicate_prefixes: tuple[str, ...]
-    sleeps: frozenset[str]
     broad_exceptions: frozenset[str]
     mock_constructors: frozenset[str]
     skip_decorators: frozenset[str]
@@ -33,6 +33,8 @@ class SmellPolicy:
     xfail: frozenset[str]
     skip_calls: frozenset[str]
     fail_calls: frozenset[str]
+    # calls that raise when what they are given is wrong (validators): each is a check
+    raising_calls: frozenset[str] = frozenset()
 
 
 def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
@@ -52,7 +54,6 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         assert_calls=frozenset(get("assertions", "calls")),
         truthiness_wrappers=frozenset(get("truthiness", "wrappers")),
         predicate_prefixes=get("truthiness", "predicates"),
-        sleeps=frozenset(get("sleeps", "calls")),
         broad_exceptions=frozenset(get("exceptions", "broad")),
         mock_constructors=frozenset(get("mocks", "constructors")),
         skip_decorators=frozenset(get("skips", "decorators")),
@@ -60,6 +61,7 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         xfail=frozenset(get("skips", "xfail")),
         skip_calls=frozenset(get("skips", "calls")),
         fail_calls=frozenset(get("assertions", "fail_calls")),
+        raising_calls=frozenset(get("assertions", "raising_calls")),
     )
     return policy, source
 
@@ -82,7 +84,10 @@ class PyTestFunction:
         return any(self.start_line <= n <= self.end_line for n in lines)
 
 
+@functools.lru_cache(maxsize=64)
 def parse(source: str | None) -> ast.Module | None:
+    """The syntax tree of a module, or None. Cached: the rules read the same files (a test
+    file, the modules it imports, the changed code) several times. Never mutate the tree."""
     if source is None:
         return None
     try:
@@ -385,7 +390,9 @@ def _raises_subjects(fn: PyTestFunction) -> dict[int, str]:
     subjects: dict[int, str] = {}
     for node in walk_own(fn.node):
         if isinstance(node, ast.With | ast.AsyncWith) and node.body:
-            last = node.body[-1]
+            # an assert after the raising call never runs: the call is the subject
+            last = [s for s in node.body if not isinstance(s, ast.Assert)][-1:] or node.body[-1:]
+            last = last[0]
             value = last.value if isinstance(last, ast.Expr | ast.Assign) else last
             for item in node.items:
                 if isinstance(item.context_expr, ast.Call):
@@ -393,11 +400,29 @@ def _raises_subjects(fn: PyTestFunction) -> dict[int, str]:
     return subjects
 
 
+def _dead_asserts(fn: PyTestFunction) -> set[int]:
+    """ids of asserts after the last other statement of a `with` block that expects an
+    error: once that statement raises, they never run."""
+    dead: set[int] = set()
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.With | ast.AsyncWith) and any(
+                isinstance(i.context_expr, ast.Call) and last_name(i.context_expr.func) in (
+                    "raises", "assertRaises", "assertRaisesRegex") for i in node.items):
+            others = [k for k, s in enumerate(node.body) if not isinstance(s, ast.Assert)]
+            if others:
+                dead |= {id(s) for s in node.body[others[-1] + 1:]}
+    return dead
+
+
 def assertions(fn: PyTestFunction, policy: SmellPolicy) -> list[Assertion]:
-    """Every assertion the test makes, in source order (nested helpers excluded)."""
+    """Every assertion the test makes, in source order (nested helpers and asserts that
+    can never run, after the call a `pytest.raises` block expects to raise, excluded)."""
     found: list[Assertion] = []
     raising = _raises_subjects(fn)
+    dead = _dead_asserts(fn)
     for node in walk_own(fn.node):
+        if isinstance(node, ast.Assert) and id(node) in dead:
+            continue
         if isinstance(node, ast.Assert):
             found.append(assertion_of_expr(node.lineno, node.test, policy))
         elif isinstance(node, ast.Call):

@@ -4,11 +4,12 @@ Python tests that existed before it, comparing each test at base with itself at 
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from comprehend.adversary.changes import Sources, is_python
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
-from comprehend.adversary.links import ChangedCode
+from comprehend.adversary.links import ChangedCode, similar_pairs
 from comprehend.adversary.pytests import (
     STRENGTH,
     Assertion,
@@ -16,8 +17,10 @@ from comprehend.adversary.pytests import (
     SmellPolicy,
     assertions,
     find_tests,
+    last_name,
     parse,
     source_lines,
+    walk_own,
 )
 from comprehend.adversary.rules import rule_finding
 from comprehend.adversary.tables import table_rewrites
@@ -37,13 +40,24 @@ def find_rewrites(change: Change, sources: Sources, policy: SmellPolicy,
         old_tests = {t.name: t for t in find_tests(parse(old_text), policy)}
         new_tests = {t.name: t for t in find_tests(parse(new_text), policy)}
         new_bodies = {_body(t): t.name for t in new_tests.values()}
+        gone: dict[str, PyTestFunction] = {}
         for name, old in old_tests.items():
             if name in new_tests:
                 new = new_tests[name]
                 if old.touches(f.removed_lines) or new.touches(f.added_lines):
                     findings += _compare(f, old, new, policy, code, new_text or "")
             elif _body(old) not in new_bodies and name.rsplit(".", 1)[-1] not in moved_to:
-                findings.append(_deleted(change, f, old, old_text or ""))
+                gone[name] = old
+        # a test renamed and edited in one go: compare it with its old self, say what its
+        # expectations became (the signal), not that it was deleted
+        added = {n: t for n, t in new_tests.items() if n not in old_tests}
+        renamed = similar_pairs({n: _text(t) for n, t in gone.items()},
+                                {n: _text(t) for n, t in added.items()})
+        for old_name, new_name in renamed:
+            findings += _compare(f, gone.pop(old_name), added[new_name], policy, code,
+                                 new_text or "", renamed=True)
+        for old in gone.values():
+            findings.append(_deleted(change, f, old, old_text or "", code))
     # expectation tables and snapshots; deleted-test is low when its code went too
     return table_rewrites(change, sources, policy, code, findings)
 
@@ -52,25 +66,47 @@ def _body(fn: PyTestFunction) -> str:
     return "\n".join(ast.dump(stmt) for stmt in fn.node.body)
 
 
-def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str) -> Finding:
+def _text(fn: PyTestFunction) -> str:
+    """The test's body as normalized source, without its docstring: what a rename keeps."""
+    body = fn.node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and (
+            isinstance(body[0].value.value, str)):
+        body = body[1:]
+    return "\n".join(ast.unparse(stmt) for stmt in body)
+
+
+def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str,
+             code: ChangedCode) -> Finding:
     line = _new_position(f, old.def_line)
     where = "with its file" if f.status == "deleted" else "from the file"
-    return rule_finding(
+    with_code = sorted({code.removed[n] for n in _called(old) if n in code.removed})
+    why = ("a deleted test checks nothing; if the behaviour it checked still matters, "
+           "the change removed its only guard")
+    if with_code:
+        why = (f"it was deleted with the code it tested ({', '.join(with_code[:3])} is gone "
+               "too): check that the behaviour was meant to go")
+    finding = rule_finding(
         "deleted-test",
-        confidence=0.9,
+        confidence=0.6 if with_code else 0.9,
         file=f.path,
         line=line,
-        title=f"{old.name} was deleted {where}",
+        title=f"{old.name} was deleted {where}" + (" with the code it tested" if with_code else ""),
         evidence={
             "test": old.name,
             "side": "removed",
             "base_line": old.def_line,
             "code": source_lines(old_text, old.start_line, old.end_line),
-            "why": "a deleted test checks nothing; if the behaviour it checked still matters, "
-                   "the change removed its only guard",
+            "why": why,
             "rerun": f"git show {change.base[:12]}:{f.old_path or f.path}",
         },
     ).with_fingerprint(old.name)
+    # a test removed along with its code is housekeeping more often than a hidden failure
+    return dataclasses.replace(finding, severity="medium") if with_code else finding
+
+
+def _called(fn: PyTestFunction) -> set[str]:
+    return {last_name(n.func) for n in walk_own(fn.node) if isinstance(n, ast.Call)} | {
+        n.attr for n in walk_own(fn.node) if isinstance(n, ast.Attribute)}
 
 
 def _new_position(f: ChangedFile, old_line: int) -> int:
@@ -87,26 +123,106 @@ def _new_position(f: ChangedFile, old_line: int) -> int:
 
 
 def _compare(f: ChangedFile, old: PyTestFunction, new: PyTestFunction, policy: SmellPolicy,
-             code: ChangedCode, new_text: str) -> list[Finding]:
-    before = assertions(old, policy)
-    after = assertions(new, policy)
+             code: ChangedCode, new_text: str, renamed: bool = False) -> list[Finding]:
+    norm = _Normalizer(code.renames)
+    before = [dataclasses.replace(b, subject=norm(b.subject)) for b in assertions(old, policy)]
+    after = [dataclasses.replace(a, subject=norm(a.subject)) for a in assertions(new, policy)]
     found: list[Finding] = []
     paired_old: set[int] = set()
     for b, a in _pairs(before, after):
         paired_old.add(id(b))
+        inverted = _inverted(b, a) if b.subject == a.subject else None
+        if inverted:
+            link = code.link(f.path, new) or _renamed_link(renamed, code)
+            if link:
+                found.append(_rewritten(f, old, new, b, a, link, code, new_text, inverted))
+            continue
         weakening = _weakening(b, a)
         if weakening:
             found.append(_weakened(f, new, b, a, weakening, new_text))
-        elif b.expected != a.expected and b.expected is not None and (
-                b.kind == a.kind or _outcome_swapped(b, a)):
-            link = code.link(f.path, new)
+        elif (b.subject == a.subject and b.expected is not None
+              and norm(b.expected) != norm(a.expected or "")
+              and (b.kind == a.kind or _outcome_swapped(b, a))):
+            link = code.link(f.path, new) or _renamed_link(renamed, code)
             if link:
-                found.append(_rewritten(f, new, b, a, link, code, new_text))
+                found.append(_rewritten(f, old, new, b, a, link, code, new_text))
     if len(after) < len(before):
-        gone = [b for b in before if id(b) not in paired_old]
+        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)]
         if gone:
             found.append(_removed(f, new, gone, new_text))
     return found
+
+
+def _covered(b: Assertion, after: list[Assertion]) -> bool:
+    """Whether a new assertion pins down the whole of what `b` checked a part of:
+    `parts[0] == X` and `parts[1] == Y` merged into `parts == [X, Y]`."""
+    return any(a.kind in ("eq", "is") and b.subject.startswith((f"{a.subject}[", f"{a.subject}."))
+               for a in after)
+
+
+def _renamed_link(renamed: bool, code: ChangedCode) -> str | None:
+    if renamed and code.changed:
+        return "the test was renamed in the same change as the code it tests"
+    return None
+
+
+class _Normalizer:
+    """An expression as text, without what a change applies to the code and its tests
+    alike: `await`, an attribute that became a call (`r.messages` -> `r.messages()`), a
+    list that became a tuple of the same items, a function the change renamed."""
+
+    def __init__(self, renames: dict[str, str]) -> None:
+        self.renames = renames
+
+    def __call__(self, text: str) -> str:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            return text
+        return ast.unparse(_Mechanical(self.renames).visit(tree))
+
+
+class _Mechanical(ast.NodeTransformer):
+    def __init__(self, renames: dict[str, str]) -> None:
+        self.renames = renames
+
+    def visit_Await(self, node: ast.Await) -> ast.AST:
+        return self.visit(node.value)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if not node.args and not node.keywords and isinstance(node.func, ast.Attribute):
+            return self.visit(node.func)
+        return self.generic_visit(node)
+
+    def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
+        return ast.List([self.visit(e) for e in node.elts], ast.Load())
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return ast.Name(self.renames.get(node.id, node.id), node.ctx)
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        return ast.Attribute(self.visit(node.value), self.renames.get(node.attr, node.attr), node.ctx)
+
+
+_OPPOSITES = ({"eq", "ne"}, {"in", "not-in"}, {"is", "ne"})
+_EXIT_CODES = ("exit_code", "returncode", "status_code", "exitcode", "exit_status")
+
+
+def _inverted(b: Assertion, a: Assertion) -> str | None:
+    """How the expectation turned into its opposite, or None: `==` became `!=`, `in` became
+    `not in`, True became False, an exit code went from failure to success. (An expected
+    error that became an expected value is reported as a rewritten outcome.)"""
+    kinds = {b.kind, a.kind}
+    if ((kinds in _OPPOSITES and b.expected == a.expected) or kinds == {"truthy", "falsy"}
+            or (kinds == {"is", "not-none"} and "None" in (b.expected, a.expected))):
+        return f"`{b.text}` became `{a.text}`: the test now expects the opposite"
+    if b.kind == a.kind and b.kind in ("eq", "is") and {b.expected, a.expected} == {"True", "False"}:
+        return f"`{b.text}` became `{a.text}`: the test now expects the opposite"
+    if (b.kind == a.kind == "eq" and b.subject.endswith(_EXIT_CODES)
+            and a.expected == "0" and b.expected not in (None, "0")):
+        return (f"`{b.text}` became `{a.text}`: an exit code that meant failure now has to mean "
+                "success")
+    return None
 
 
 def _pairs(before: list[Assertion], after: list[Assertion]) -> list[tuple[Assertion, Assertion]]:
@@ -204,30 +320,46 @@ def _removed(f: ChangedFile, fn: PyTestFunction, gone: list[Assertion], text: st
     ).with_fingerprint(f"{fn.name}:removed:{'|'.join(sorted(b.subject for b in gone))}")
 
 
-def _rewritten(f: ChangedFile, fn: PyTestFunction, b: Assertion, a: Assertion, link: str,
-               code: ChangedCode, text: str) -> Finding:
-    return rule_finding(
-        "rewritten-expectation",
-        confidence=0.8,
-        file=f.path,
-        line=a.line,
-        title=f"{fn.name}: expected {_expected(b)} became {_expected(a)} in the same change as "
-              "the code it tests",
-        evidence={
-            "test": fn.name,
-            "line": a.line,
-            "old_assertion": b.text,
-            "new_assertion": a.text,
-            "old_expected": b.expected,
-            "new_expected": a.expected,
-            "link": link,
-            "changed_code": list(code.changed[:10]),
-            "why": "a test edited to agree with new code is no evidence the new code is right: "
-                   "check which of the two expectations the specification wants",
-            "code": source_lines(text, fn.start_line, fn.end_line),
-            "rerun": f"python -m pytest '{f.path}::{fn.pytest_id}'",
-        },
-    ).with_fingerprint(f"{fn.name}:{a.subject}")
+def _rewritten(f: ChangedFile, old: PyTestFunction, fn: PyTestFunction, b: Assertion,
+               a: Assertion, link: str, code: ChangedCode, text: str,
+               inverted: str | None = None) -> Finding:
+    renamed = old.name != fn.name
+    error_class = b.kind == a.kind == "raises" and not inverted
+    if inverted:
+        title = f"{fn.name}: expectation inverted in the same change as the code it tests"
+        why = (f"{inverted}; a test turned around to pass with new code is no evidence the "
+               "new code is right: check which of the two the specification wants")
+    else:
+        title = (f"{fn.name}: expected {_expected(b)} became {_expected(a)} in the same change "
+                 "as the code it tests")
+        why = ("a test edited to agree with new code is no evidence the new code is right: "
+               "check which of the two expectations the specification wants")
+    if renamed:
+        title = f"{title} (renamed from {old.name})"
+    evidence = {
+        "test": fn.name,
+        "line": a.line,
+        "old_assertion": b.text,
+        "new_assertion": a.text,
+        "old_expected": b.expected,
+        "new_expected": a.expected,
+        "link": link,
+        "changed_code": list(code.changed[:10]),
+        "why": why,
+        "code": source_lines(text, fn.start_line, fn.end_line),
+        "rerun": f"python -m pytest '{f.path}::{fn.pytest_id}'",
+    }
+    if renamed:
+        evidence["renamed_from"] = old.name
+    if inverted:
+        evidence["inverted"] = True
+    finding = rule_finding("rewritten-expectation", confidence=0.9 if inverted else 0.8,
+                           file=f.path, line=a.line, title=title, evidence=evidence,
+                           ).with_fingerprint(f"{fn.name}:{a.subject}")
+    if error_class:
+        # the same call still has to fail, with another error class: a step below the rule
+        return dataclasses.replace(finding, severity="medium", confidence=0.6)
+    return finding
 
 
 def _expected(a: Assertion) -> str:

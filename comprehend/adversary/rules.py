@@ -25,7 +25,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The tests run the line but would not notice it being wrong; a single survivor can "
          "be an equivalent mutant, so it asks for a look rather than blocking."),
     Rule("tests-add-nothing", "medium",
-         "The diff's new or edited tests kill no mutant that older tests do not already kill.",
+         "The diff's new or edited tests kill no mutant that older tests do not already kill, "
+         "and pass on the base's code too.",
          "The new tests check nothing the suite did not check before, so they are no evidence "
          "for the change; they may still document behaviour, so it asks for a look rather "
          "than blocking."),
@@ -35,7 +36,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "t.Error/t.Fatal/assert call, or a branch that only t.Logs; JS: no expect/assert), "
          "only truthiness (JS: toBeTruthy, toBeDefined, not.toBeNull), only truthiness, a constant, a swallowed failure, "
          "pytest.raises(Exception) or assertRaises(Exception) unchecked, unreachable "
-         "assertions, a sleep, or an assertion that restates a mock's setup.",
+         "assertions, or an assertion that restates a mock's setup.",
          "A test that cannot fail reports green whatever the code does: it is false evidence "
          "that a change works, the very thing a pre-merge gate must stop."),
     Rule("skipped-test", "medium",
@@ -49,13 +50,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "A focused test makes Jest, Vitest and Mocha skip every other test in its file, "
          "and the run still reports success: the suite silently stops checking."),
     Rule("rewritten-expectation", "high",
-         "A test's expected value changed in the same diff as the code it tests (Go: a "
+         "A test's expected value changed, or was inverted, in the same diff as the code it "
+         "tests (a renamed test is compared with its old self; changes made to code and test "
+         "alike are ignored; only the error class changed is one step milder; Go: a "
          "table-driven row, matched by its input fields, whose want/expected field changed).",
          "The signature of a test edited to pass: the new expectation may encode the bug, and "
          "mutation testing cannot see it, since the rewritten test kills the mutants of the "
          "very code it now agrees with."),
     Rule("deleted-test", "high",
-         "The diff deletes a test function or a test file.",
+         "The diff deletes a test function or a test file (one deleted with the code it "
+         "called is one step milder).",
          "A deleted test is the simplest way to make a failing suite pass."),
     Rule("weakened-assertion", "medium",
          "An assertion became looser: == became in, is not None, a truthiness check or an "
@@ -137,8 +141,17 @@ def severities(config: Config) -> dict[str, str]:
 
 
 def apply_severities(findings: list[Finding], chosen: dict[str, str]) -> list[Finding]:
-    """Findings with the severity in force for their rule. Rules not in the catalog keep
-    their own, and so does a finding its rule lowered below the default for a stated reason
-    (a deleted test whose code was deleted too is low whatever deleted-test is set to)."""
-    return [f if f.rule in RULES and SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[RULES[f.rule].severity]
-            else dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]
+    """Findings with the severity in force for their rule (rules not in the catalog keep
+    their own). A finding its rule put below the rule's default (a milder case: a test
+    deleted with the code it tested) stays as many steps below the severity in force."""
+    names = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__)
+    out = []
+    for f in findings:
+        rule = RULES.get(f.rule)
+        if rule is None or f.rule not in chosen:
+            out.append(f)
+            continue
+        below = max(0, SEVERITY_ORDER[rule.severity] - SEVERITY_ORDER[f.severity])
+        level = max(0, SEVERITY_ORDER[chosen[f.rule]] - below)
+        out.append(dataclasses.replace(f, severity=names[level]))  # type: ignore[arg-type]
+    return out

@@ -8,10 +8,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from comprehend.adversary.changes import Sources, is_python
+from comprehend.adversary.checks import Checkers, checkers_for
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.pytests import (
     WEAK_KINDS,
+    Assertion,
     PyTestFunction,
     SmellPolicy,
     assertion_of_call,
@@ -45,9 +47,13 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
         tree = parse(text)
         if tree is None or text is None:
             continue
-        helpers = _asserting_helpers(tree, policy)
+        tests = find_tests(tree, policy)
+        if not any(fn.touches(f.added_lines) or (fn.owner is not None and any(
+                d.lineno in f.added_lines for d in fn.owner.decorator_list)) for fn in tests):
+            continue
+        judge = _Judge(tree, f.path, policy, sources, change.head)
         skipped_classes: set[int] = set()
-        for fn in find_tests(tree, policy):
+        for fn in tests:
             if fn.owner is not None and id(fn.owner) not in skipped_classes and any(
                     d.lineno in f.added_lines for d in fn.owner.decorator_list):
                 # a skip the change puts on a class switches off all its tests: say it once
@@ -56,11 +62,36 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
                     findings.append(_finding("skipped-test", f, fn, smell, text))
             if not fn.touches(f.added_lines):
                 continue
-            for smell in smells_of(fn, policy, helpers):
+            for smell in judge.smells(fn):
                 findings.append(_finding("test-cannot-fail", f, fn, smell, text))
             for smell in skips_of(fn, policy):
                 findings.append(_finding("skipped-test", f, fn, smell, text))
     return findings
+
+
+class _Judge:
+    """smells_of for the tests of one file. The repository modules the file imports are read
+    (for helpers that assert) only when the file's own helpers leave a test looking unable
+    to fail: most files never need them."""
+
+    def __init__(self, tree: ast.Module, path: str, policy: SmellPolicy, sources: Sources,
+                 rev: str | None) -> None:
+        self.tree, self.path, self.policy, self.sources, self.rev = tree, path, policy, sources, rev
+        self.local = checkers_for(tree, path, policy, None, None)
+        self.imported: Checkers | None = None
+
+    def smells(self, fn: PyTestFunction) -> list[Smell]:
+        found = smells_of(fn, self.policy, self.local)
+        if any(s.code in _HELPER_SENSITIVE for s in found):
+            if self.imported is None:
+                self.imported = checkers_for(self.tree, self.path, self.policy,
+                                             self.sources.repo, self.rev)
+            found = smells_of(fn, self.policy, self.imported)
+        return found
+
+
+_HELPER_SENSITIVE = frozenset({"no-assertion", "unreachable", "truthiness", "constant",
+                               "self-compare"})
 
 
 def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: str) -> Finding:
@@ -83,68 +114,55 @@ def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: 
 
 _CONFIDENCE = {"no-assertion": 0.9, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
                "swallowed": 0.85, "broad-raises": 0.8, "unreachable": 0.75, "truthiness": 0.6,
-               "sleep": 0.5, "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
+               "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
                "xfail": 0.7, "class-skip": 0.9, "class-skip-reason": 0.5, "class-xfail": 0.7}
 
 
-def _asserting_helpers(tree: ast.Module, policy: SmellPolicy) -> frozenset[str]:
-    """Module functions (not tests) whose body asserts: calling one is an assertion."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith(
-                policy.function_prefixes):
-            if any(isinstance(n, ast.Assert | ast.Raise) or (
-                    isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
-                   for n in walk_own(node)):
-                names.add(node.name)
-    return frozenset(names)
-
-
-def _asserts(node: ast.AST, policy: SmellPolicy, helpers: frozenset[str]) -> bool:
+def _asserts(node: ast.AST, policy: SmellPolicy, checkers: Checkers) -> bool:
     """Does this statement (or expression) check something when it runs?"""
     nodes = [node, *walk_own(node)]
     for n in nodes:
         if isinstance(n, ast.Assert | ast.Raise):
             return True
         if isinstance(n, ast.Call):
-            if assertion_of_call(n, policy) is not None or last_name(n.func) in helpers:
+            if checkers.is_check(n, policy):
                 return True
     return False
 
 
-def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, helpers: frozenset[str]) -> bool:
+def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, checkers: Checkers) -> bool:
     """Does running this block always run at least one check, whatever the data?"""
     for stmt in body:
         if isinstance(stmt, ast.If):
             if _fails(stmt.body, policy):
                 return True  # `if wrong: self.fail(...)`: the condition is the check
-            if (_always_asserts(stmt.body, policy, helpers)
-                    and _always_asserts(stmt.orelse, policy, helpers)):
+            if (_always_asserts(stmt.body, policy, checkers)
+                    and _always_asserts(stmt.orelse, policy, checkers)):
                 return True
             continue
         if isinstance(stmt, ast.For | ast.AsyncFor):
-            if _fixed_and_non_empty(stmt.iter) and _always_asserts(stmt.body, policy, helpers):
+            if _fixed_and_non_empty(stmt.iter) and _always_asserts(stmt.body, policy, checkers):
                 return True
             continue
         if isinstance(stmt, ast.While):
             forever = isinstance(stmt.test, ast.Constant) and bool(stmt.test.value)
-            if forever and _always_asserts(stmt.body, policy, helpers):
+            if forever and _always_asserts(stmt.body, policy, checkers):
                 return True
             continue
         if isinstance(stmt, ast.With | ast.AsyncWith):
-            if any(_asserts(item.context_expr, policy, helpers) for item in stmt.items):
+            if any(_asserts(item.context_expr, policy, checkers) for item in stmt.items):
                 return True
-            if _always_asserts(stmt.body, policy, helpers):
+            if _always_asserts(stmt.body, policy, checkers):
                 return True
             continue
         if isinstance(stmt, ast.Try):
-            if _always_asserts(stmt.body, policy, helpers) or _always_asserts(
-                    stmt.finalbody, policy, helpers):
+            if _always_asserts(stmt.body, policy, checkers) or _always_asserts(
+                    stmt.finalbody, policy, checkers):
                 return True
             continue
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Match):
             continue
-        if _asserts(stmt, policy, helpers):
+        if _asserts(stmt, policy, checkers):
             return True
     return False
 
@@ -175,33 +193,62 @@ def _fixed_and_non_empty(iterable: ast.expr) -> bool:
     return False
 
 
-def smells_of(fn: PyTestFunction, policy: SmellPolicy, helpers: frozenset[str] = frozenset()) -> list[Smell]:
-    """Every reason this test cannot fail (empty when it can)."""
+def smells_of(fn: PyTestFunction, policy: SmellPolicy,
+              checkers: Checkers | None = None) -> list[Smell]:
+    """Every reason this test cannot fail (empty when it can). A test is judged by all its
+    checks: an assertion that always passes is reported only when nothing else in the test
+    can fail (a `tuple` assert always is: it is a bug whatever else the test does)."""
+    checkers = checkers or Checkers(frozenset(), policy.raising_calls)
     body = fn.node.body
-    checks = assertions(fn, policy)
-    calls_helper = any(isinstance(n, ast.Call) and last_name(n.func) in helpers
-                       for n in walk_own(fn.node))
+    vacuous = _constant_asserts(fn)
+    vacuous_lines = {v.line for v in vacuous}
+    checks = [a for a in assertions(fn, policy) if a.line not in vacuous_lines]
+    calls_check = any(isinstance(n, ast.Call) and assertion_of_call(n, policy) is None
+                      and checkers.is_check(n, policy) for n in walk_own(fn.node))
     raises = any(isinstance(n, ast.Raise) for n in walk_own(fn.node))
-    if not checks and not calls_helper and not raises:
+    can_fail = bool(checks) or calls_check or raises
+    if not can_fail and not vacuous:
         return [Smell("no-assertion", fn.def_line,
                       "no assertion: it passes unless the code raises, so a wrong result "
                       "goes unnoticed")]
-    found: list[Smell] = []
-    found += _constant_asserts(fn)
+    found: list[Smell] = [v for v in vacuous if v.code == "tuple" or not can_fail]
     found += _swallowed(fn, policy)
     found += _broad_raises(fn, policy)
-    if checks and not calls_helper and not raises and not _always_asserts(body, policy, helpers):
+    if checks and not calls_check and not raises and not _always_asserts(body, policy, checkers):
         first = checks[0].line
         found.append(Smell("unreachable", first,
                            "assertions only inside branches or loops that may not run: with "
                            "an empty loop or a false condition it checks nothing"))
-    if checks and not calls_helper and all(a.kind in WEAK_KINDS for a in checks):
+    if checks and not calls_check and all(a.kind in WEAK_KINDS and not _pins_down(a, checkers)
+                                          for a in checks):
         found.append(Smell("truthiness", checks[0].line,
                            "only truthiness asserted: it checks that a value exists or has a "
                            f"type, not what it is ({checks[0].text})"))
-    found += _sleeps(fn, policy)
     found += _mock_restated(fn, policy)
     return found
+
+
+def _pins_down(a: Assertion, checkers: Checkers) -> bool:
+    """A truthiness check whose subject makes it specific: a lookup by a given key
+    (`store.get(id) is not None`, `table["name"]`), or a name a module must export
+    (`llm.Part is not None`, `callable(llm.user)`): there existence is the behaviour."""
+    try:
+        subject = ast.parse(a.subject, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(subject, ast.Call) and last_name(subject.func) in ("hasattr", "getattr"):
+        return True
+    if isinstance(subject, ast.Subscript) and not isinstance(subject.slice, ast.Slice):
+        return True
+    if (isinstance(subject, ast.Call) and last_name(subject.func) in ("get", "find", "lookup")
+            and subject.args):
+        return True
+    if isinstance(subject, ast.Attribute):
+        root = subject
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id in checkers.modules
+    return False
 
 
 _UNITTEST_PAIRS = frozenset({"assertEqual", "assertEquals", "assertAlmostEqual", "assertIs",
@@ -223,9 +270,16 @@ def _unittest_constant(node: ast.Call) -> Smell | None:
         if is_literal(args[0]) and is_literal(args[1]):
             return Smell("constant", node.lineno,
                          f"compares two constants: `{text}` never depends on the code")
-        if ast.dump(args[0]) == ast.dump(args[1]) and method != "assertIn":
+        if _same_value(args[0], args[1]) and method != "assertIn":
             return Smell("self-compare", node.lineno, f"compares a value with itself: `{text}`")
     return None
+
+
+def _same_value(left: ast.AST, right: ast.AST) -> bool:
+    """The same expression on both sides, and no call in it: `f(x) == f(x)` calls f twice
+    and checks that it is deterministic, which can fail."""
+    return ast.dump(left) == ast.dump(right) and not any(
+        isinstance(n, ast.Call | ast.Await) for n in ast.walk(left))
 
 
 def _constant_asserts(fn: PyTestFunction) -> list[Smell]:
@@ -251,7 +305,7 @@ def _constant_asserts(fn: PyTestFunction) -> list[Smell]:
                 found.append(Smell("constant", node.lineno,
                                    f"compares two constants: `{ast.unparse(test)}` never "
                                    "depends on the code"))
-            elif ast.dump(left) == ast.dump(right) and isinstance(
+            elif _same_value(left, right) and isinstance(
                     test.ops[0], ast.Eq | ast.Is | ast.GtE | ast.LtE):
                 found.append(Smell("self-compare", node.lineno,
                                    f"compares a value with itself: `{ast.unparse(test)}`"))
@@ -322,15 +376,6 @@ def _checked_contexts(fn: PyTestFunction, policy: SmellPolicy) -> set[int]:
             checked |= {bound[n.id] for n in ast.walk(node)
                         if isinstance(n, ast.Name) and n.id in bound}
     return checked
-
-
-def _sleeps(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
-    return [
-        Smell("sleep", n.lineno,
-              f"sleeps: `{ast.unparse(n)}` makes the outcome depend on timing, not behaviour")
-        for n in walk_own(fn.node)
-        if isinstance(n, ast.Call) and dotted(n.func) in policy.sleeps
-    ]
 
 
 def _mock_restated(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:

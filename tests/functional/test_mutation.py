@@ -148,6 +148,43 @@ def test_new_tests_that_only_repeat_older_ones_are_reported(tmp_path: Path) -> N
     assert extra[0].evidence["new_tests"] == ["tests/test_price.py::test_total_again"]
     assert extra[0].evidence["killed_by_new_tests"] == extra[0].evidence["also_killed_by_older_tests"]
     assert extra[0].evidence["killed_by_new_tests"] >= 1
+    assert (extra[0].evidence["pass_on_base"], extra[0].evidence["fail_on_base"]) == (
+        ["tests/test_price.py::test_total_again"], [])
+
+
+def test_new_tests_that_fail_on_the_base_are_not_said_to_add_nothing(tmp_path: Path) -> None:
+    """test_total_in_euros kills no mutant an older test does not kill, yet it fails on the
+    base (currency() is new there), so it does test the change; test_total_again passes on
+    the base and is the only test reported."""
+    fixture = base_repo(tmp_path / "r")
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty + 0\n\n\n"
+                                   "def currency():\n    return 'EUR'\n")
+    fixture.write("tests/test_price.py", OLD_TEST + (
+        "\n\ndef test_total_again():\n    assert total(4, 5) == 20\n"
+        "\n\ndef test_total_in_euros():\n    from shop.price import currency\n\n"
+        "    currency()\n    assert total(4, 5) == 20\n"))
+    fixture.commit("Totals in euros", author="Claude", email="noreply@anthropic.com")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    (extra,) = [f for f in report.findings if f.rule == "tests-add-nothing"]
+    assert (extra.start_line, extra.end_line, extra.evidence["new_tests"]) == (
+        8, 9, ["tests/test_price.py::test_total_again"])
+    assert extra.evidence["fail_on_base"] == ["tests/test_price.py::test_total_in_euros"]
+
+
+def test_no_tests_add_nothing_when_every_new_test_fails_on_the_base(tmp_path: Path) -> None:
+    fixture = base_repo(tmp_path / "r")
+    fixture.write("shop/price.py", "def total(price, qty):\n    return price * qty + 0\n\n\n"
+                                   "def currency():\n    return 'EUR'\n")
+    fixture.write("tests/test_price.py", OLD_TEST + (
+        "\n\ndef test_total_in_euros():\n    from shop.price import currency\n\n"
+        "    currency()\n    assert total(4, 5) == 20\n"))
+    fixture.commit("Totals in euros", author="Claude", email="noreply@anthropic.com")
+    repo, change = change_of(fixture)
+    report = run_mutation(repo, Config(), change, None, None)
+    assert [f.rule for f in report.findings if f.rule == "tests-add-nothing"] == []
+    # `+ 0` has equivalent mutants (line 2); currency() is run but never checked (line 6)
+    assert {f.start_line for f in report.findings if f.rule == "surviving-mutant"} == {2, 6}
 
 
 def test_new_tests_that_kill_something_new_are_not_reported(tmp_path: Path) -> None:

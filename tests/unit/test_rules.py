@@ -28,7 +28,7 @@ def test_tests_add_nothing_is_a_registered_medium_rule() -> None:
     rule = RULES["tests-add-nothing"]
     assert (rule.id, rule.severity) == ("tests-add-nothing", "medium")
     assert rule.summary == ("The diff's new or edited tests kill no mutant that older tests do "
-                            "not already kill.")
+                            "not already kill, and pass on the base's code too.")
 
 
 def test_tests_add_nothing_severity_is_configurable(tmp_path: Path) -> None:
@@ -58,6 +58,6 @@ def test_sarif_describes_tests_add_nothing() -> None:
     assert described["name"] == "TestsAddNothing"
     assert described["defaultConfiguration"] == {"level": "warning"}
     assert described["help"]["text"].startswith(
-        "The diff's new or edited tests kill no mutant that older tests do not already kill. "
-        "Why: The new tests check nothing the suite did not check before")
+        "The diff's new or edited tests kill no mutant that older tests do not already kill, "
+        "and pass on the base's code too. Why: The new tests check nothing the suite did not check before")
     assert log["runs"][0]["results"][0]["ruleIndex"] == list(rules).index("tests-add-nothing")

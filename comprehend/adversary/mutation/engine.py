@@ -33,6 +33,7 @@ from comprehend.adversary.mutation.mutate import (
     load_operators,
     mutate_file,
 )
+from comprehend.adversary.mutation.on_base import BaseRun, run_on_base
 from comprehend.adversary.mutation.outcomes import (
     FindingContext,
     Outcome,
@@ -255,8 +256,16 @@ class _Run:
                 w.server.stop()
         context = FindingContext(self.config, self.sources, self.operators, self.policy,
                                  self.test_command, tuple(self.extra_tests), self.cmap, self.new_tests,
-                                 self.diff_functions, self.new_tests_add.is_set())
+                                 self.diff_functions, self.new_tests_add.is_set(), self._on_base)
         return self._report(mutant_findings(context, outcomes), outcomes)
+
+    def _on_base(self, tests: list[str]) -> BaseRun:
+        """The diff's new tests run once against the base's code: only those that pass there
+        can be said to add nothing (one that fails there tests the change)."""
+        base = run_on_base(self.sandbox, self.repo, self.change, self.command, tests,
+                           self.rules.is_test_file, self._timeout(tuple(tests), fresh=True))
+        self.notes += [base.note] if base.note else []
+        return base
 
     # Baseline and sanity -----------------------------------------------------------------
 

@@ -5,12 +5,14 @@ nothing older tests do not), with evidence that re-runs exactly what was seen.""
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.mutation.command import TestCommand
 from comprehend.adversary.mutation.mutate import Mutant, OperatorSet
+from comprehend.adversary.mutation.on_base import BaseRun
 from comprehend.adversary.mutation.select import ChangedTest, CoverageMap, matches
 from comprehend.config import Config
 
@@ -42,6 +44,8 @@ class FindingContext:
     new_tests: frozenset[str]  # the diff's own tests
     diff_functions: tuple[ChangedTest, ...]
     new_tests_add: bool  # some mutant was killed by the diff's tests and by no older one
+    # Runs the given new tests against the base's code (mutation/on_base.py); None: not run.
+    on_base: Callable[[list[str]], BaseRun] | None = None
 
 
 def mutant_findings(self: FindingContext, outcomes: list[Outcome]) -> list[Finding]:
@@ -96,11 +100,16 @@ def _tests_add_nothing(self: FindingContext, outcomes: list[Outcome]) -> Finding
     ran = [o for o in outcomes if o.status in ("killed", "survived", "timeout")]
     if not ran:
         return None
-    by_new = [o for o in ran if o.status == "killed" and o.killer in self.new_tests]
-    functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in self.new_tests)]
+    # only the new tests that also pass on the base: one that fails there tests the change
+    base = self.on_base(sorted(self.new_tests)) if self.on_base is not None else None
+    passed = set(base.passed) if base is not None else set(self.new_tests)
+    if not passed:
+        return None
+    by_new = [o for o in ran if o.status == "killed" and o.killer in passed]
+    functions = [f for f in self.diff_functions if any(matches(n, (f,)) for n in passed)]
     file = functions[0].file
     in_file = [f for f in functions if f.file == file]
-    names = sorted(self.new_tests)
+    names = sorted(passed)
     return Finding(
         rule=NO_NEW_KILLS,
         severity=self.config.adversary.severity.get(NO_NEW_KILLS, "medium"),  # type: ignore[arg-type]
@@ -117,6 +126,7 @@ def _tests_add_nothing(self: FindingContext, outcomes: list[Outcome]) -> Finding
             "mutants_run": len(ran),
             "killed_by_new_tests": len(by_new),
             "also_killed_by_older_tests": sum(1 for o in by_new if o.killed_by_older),
+            **({"pass_on_base": names, "fail_on_base": list(base.failed)} if base is not None else {}),
             "test_command": shlex.join([*self.command.argv, *names]) if self.command.pytest else self.command.shown(),
             "policy_hash": self.policy,
         },
