@@ -1,0 +1,167 @@
+"""What the kinds that run code need to know about a target before running it: whether it
+is a function that can be called on its own (module level, not async, not a generator, no
+names that read input or open files), and concrete calls of it with literal arguments,
+taken from its own tests and callers along the graph's resolved `calls` edges."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+from comprehend.quiz.model import Refused, Source, Target
+from comprehend.quiz.runner import Call, module_name
+
+# Names a function that is only computing has no reason to use: such a target is refused
+# before anything runs (the sandbox would refuse most of what they do anyway).
+IO_NAMES = frozenset({"input", "open", "breakpoint", "exit", "quit", "exec", "eval", "__import__"})
+MAX_ARG_TEXT = 60
+MAX_CALLS = 12
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A function that can be run by itself."""
+
+    symbol: str
+    file: str
+    module: str
+    name: str
+    first_line: int  # the `def` line (decorators excluded)
+    last_line: int
+    source: str  # the whole file at head
+    node: ast.FunctionDef
+
+    @property
+    def text(self) -> str:
+        start = min([self.first_line, *(d.lineno for d in self.node.decorator_list)])
+        return "\n".join(self.source.splitlines()[start - 1 : self.last_line]) + "\n"
+
+    def where(self, commit: str) -> Source:
+        return Source(file=self.file, symbol=self.symbol, start_line=self.first_line,
+                      end_line=self.last_line, commit=commit)
+
+    def imports(self) -> str:
+        """The lines that import the function when run from the repository root."""
+        prefix = 'import sys\nsys.path.insert(0, "src")\n' if self.file.startswith("src/") else ""
+        return f"{prefix}from {self.module} import {self.name}\n"
+
+
+def runnable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
+    def refuse(reason: str) -> Refused:
+        return Refused(kind, target.symbol, reason)
+
+    if target.language != "python":
+        return refuse("not Python")
+    if target.kind != "function" or "." in target.qualname:
+        return refuse("not a module-level function")
+    node_info = ctx.graph.nodes.get(target.symbol, {})
+    if node_info.get("is_test"):
+        return refuse("test code")
+    module = module_name(target.file)
+    if module is None:
+        return refuse("not importable")
+    source = ctx.source(target.file)
+    try:
+        tree = ast.parse(source, filename=target.file)
+    except (SyntaxError, ValueError):
+        return refuse("does not parse")
+    node = next((n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and n.name == target.qualname), None)
+    if node is None:
+        return refuse("not found at head")
+    if isinstance(node, ast.AsyncFunctionDef):
+        return refuse("async")
+    inner = [n for n in ast.walk(node) if n is not node]
+    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in inner
+           if not _nested_def(node, n)):
+        return refuse("generator")
+    if any(isinstance(n, ast.Name) and n.id in IO_NAMES for n in inner):
+        return refuse("does I/O")
+    return Subject(target.symbol, target.file, module, node.name, node.lineno,
+                   node.end_lineno or node.lineno, source, node)
+
+
+def _nested_def(outer: ast.AST, node: ast.AST) -> bool:
+    for child in ast.walk(outer):
+        if child is not outer and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            if any(n is node for n in ast.walk(child)):
+                return True
+    return False
+
+
+def literal_calls(ctx: Any, subject: Subject) -> list[Call]:
+    """Calls of the subject whose arguments are all small literals, from the test functions
+    and callers the graph resolves, tests first, in a stable order."""
+    graph = ctx.graph
+    edges = sorted(
+        {(graph.nodes[src].get("is_test", False), graph.nodes[src]["path"], data.get("line", 0))
+         for src, dst, data in graph.edges
+         if dst == subject.symbol and data["kind"] == "calls" and data["confidence"] == "resolved"
+         and src in graph.nodes},
+        key=lambda e: (not e[0], e[1], e[2]))
+    calls: list[Call] = []
+    trees: dict[str, ast.Module | None] = {}
+    for _, path, line in edges:
+        if path not in trees:
+            try:
+                trees[path] = ast.parse(ctx.source(path))
+            except (SyntaxError, ValueError):
+                trees[path] = None
+        tree = trees[path]
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.lineno == line and _names(node.func, subject.name):
+                call = _literal_call(node, subject)
+                if call is not None and call not in calls:
+                    calls.append(call)
+        if len(calls) >= MAX_CALLS:
+            break
+    return calls
+
+
+def _names(func: ast.expr, name: str) -> bool:
+    return (isinstance(func, ast.Name) and func.id == name) or \
+        (isinstance(func, ast.Attribute) and func.attr == name)
+
+
+def _literal_call(node: ast.Call, subject: Subject) -> Call | None:
+    args: list[str] = []
+    for arg in node.args:
+        text = _literal(arg)
+        if text is None:
+            return None
+        args.append(text)
+    kwargs: list[tuple[str, str]] = []
+    for kw in node.keywords:
+        text = _literal(kw.value) if kw.arg else None
+        if text is None:
+            return None
+        kwargs.append((kw.arg, text))  # type: ignore[arg-type]
+    return Call(subject.module, subject.name, tuple(args), tuple(kwargs))
+
+
+def _literal(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Starred):
+        return None
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not _small(value):
+        return None
+    text = ast.unparse(node)
+    return text if len(text) <= MAX_ARG_TEXT else None
+
+
+def _small(value: object, depth: int = 0) -> bool:
+    if isinstance(value, int | float | str | bytes | bool | type(None)):
+        return True
+    if depth > 2:
+        return False
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_small(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(_small(k, depth + 1) and _small(v, depth + 1) for k, v in value.items())
+    return False
