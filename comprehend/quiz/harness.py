@@ -10,6 +10,7 @@ after MARKER on its real stdout. Printed output is captured, not passed through.
 import ast
 import importlib
 import importlib.util
+import inspect
 import io
 import json
 import os
@@ -129,7 +130,8 @@ class Tracer:
             if len(self.events) >= _MAX_EVENTS:
                 self.overflow = True
             else:
-                names = {k: repr(v) for k, v in frame.f_locals.items() if simple(v)}
+                # None: bound to a value too complex to show
+                names = {k: repr(v) if simple(v) else None for k, v in frame.f_locals.items()}
                 self.events.append([event, frame.f_lineno, names])
         if frame is self.top and event == "exception":
             origin = self.origins.get(id(arg[1]))
@@ -170,7 +172,8 @@ def _call(job, result, root):
         function = getattr(function, part)
     args = ast.literal_eval(call.get("args", "()"))
     kwargs = ast.literal_eval(call.get("kwargs", "{}"))
-    tracer = Tracer(getattr(function, "__code__", None), root) if job.get("trace") else None
+    code = getattr(inspect.unwrap(function), "__code__", None)
+    tracer = Tracer(code, root) if job.get("trace") else None
     seconds = float(job.get("call_seconds", 1.0))
     signal.signal(signal.SIGALRM, _alarm)
     started = time.perf_counter()
