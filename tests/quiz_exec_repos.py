@@ -52,6 +52,12 @@ def countdown(n):
         steps.append(n)
         n -= 2
     return steps
+
+
+def shipping(weight):
+    if weight > 20:
+        return 15
+    return 5
 '''
 
 IMPURE = '''
@@ -88,7 +94,9 @@ def stamp(label):
 '''
 
 TESTS = '''
-from calc.ops import clamp, countdown, price_or_zero, total
+import pytest
+
+from calc.ops import clamp, countdown, parse_price, price_or_zero, shipping, total
 
 
 def test_total():
@@ -117,6 +125,16 @@ def test_price_empty():
 
 def test_countdown():
     assert countdown(7) == [7, 5, 3, 1]
+
+
+def test_parse_price_rejects_words():
+    with pytest.raises(ValueError):
+        parse_price("abc")
+
+
+def test_shipping():
+    assert shipping(30) == 15
+    assert shipping(3) == 5
 '''
 
 IMPURE_TESTS = '''

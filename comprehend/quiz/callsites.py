@@ -82,6 +82,30 @@ def runnable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
                    node.end_lineno or node.lineno, source, node)
 
 
+def mutable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
+    """A function or method of production code whose mutants the tests can judge (its
+    name in Subject.name is its qualified name)."""
+    if target.language != "python":
+        return Refused(kind, target.symbol, "not Python")
+    if target.kind != "function" or ctx.graph.nodes.get(target.symbol, {}).get("is_test"):
+        return Refused(kind, target.symbol, "not a function of production code")
+    module = module_name(target.file)
+    if module is None:
+        return Refused(kind, target.symbol, "not importable")
+    source = ctx.source(target.file)
+    try:
+        tree = ast.parse(source, filename=target.file)
+    except (SyntaxError, ValueError):
+        return Refused(kind, target.symbol, "does not parse")
+    last = target.qualname.rsplit(".", 1)[-1]
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and n.name == last and target.start_line <= n.lineno <= target.end_line), None)
+    if node is None:
+        return Refused(kind, target.symbol, "not found at head")
+    return Subject(target.symbol, target.file, module, target.qualname, node.lineno,
+                   node.end_lineno or node.lineno, source, node)  # type: ignore[arg-type]
+
+
 def _nested_def(outer: ast.AST, node: ast.AST) -> bool:
     for child in ast.walk(outer):
         if child is not outer and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):

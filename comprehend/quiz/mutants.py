@@ -24,3 +24,21 @@ def function_mutants(ctx: Any, subject: Subject, rng: random.Random, limit: int)
 def changed_line(subject: Subject, mutant: Mutant) -> str:
     """The mutated line as it reads in the mutant."""
     return mutant.apply(subject.source).splitlines()[mutant.line - 1].strip()
+
+
+def mutant_preamble(subject: Subject, mutant: Mutant) -> str:
+    """Python that loads the module with the mutant applied, in memory, under its real file
+    name: the repository's files stay as they are."""
+    src = 'sys.path.insert(0, "src")\n' if subject.file.startswith("src/") else ""
+    parent, _, leaf = subject.module.rpartition(".")
+    attach = (f"setattr(importlib.import_module({parent!r}), {leaf!r}, module)\n" if parent else "")
+    return (f"import importlib\nimport importlib.util\nimport sys\n\n{src}"
+            f"spec = importlib.util.find_spec({subject.module!r})\n"
+            "with open(spec.origin, encoding='utf-8', newline='') as file:\n"
+            "    source = file.read()\n"
+            f"start, end = {mutant.start}, {mutant.end}\n"
+            f"assert source[start:end] == {mutant.original!r}, 'the file changed since'\n"
+            f"mutant = source[:start] + {mutant.replacement!r} + source[end:]\n"
+            "module = importlib.util.module_from_spec(spec)\n"
+            f"sys.modules[{subject.module!r}] = module\n{attach}"
+            "exec(compile(mutant, spec.origin, 'exec'), module.__dict__)\n\n")

@@ -171,9 +171,10 @@ class Runner:
         """Run evidence code as `python -c` would from the copy's root; its printed output."""
         job: dict[str, Any] = {"code": code, "audit": audit,
                                "call_seconds": seconds or self.call_seconds}
+        job["cpu_seconds"] = int(job["call_seconds"]) + 20
         if override is not None:
             job["override"] = {"module": override.module, "source": override.source}
-        timeout = PYTEST_SECONDS if not audit else PROCESS_SECONDS
+        timeout = max(PROCESS_SECONDS, job["call_seconds"] + 10)
         first = self._checked(job, "0", timeout=timeout)
         if twice and _comparable(self._checked(job, "1", timeout=timeout)) != _comparable(first):
             raise CallRefused("non-deterministic", "two runs of the evidence differ")
