@@ -58,6 +58,10 @@ def shipping(weight):
     if weight > 20:
         return 15
     return 5
+
+
+def halve(n):
+    return n // 2
 '''
 
 IMPURE = '''
@@ -91,6 +95,15 @@ def describe(item):
 
 def stamp(label):
     return f"{label}-{time.time_ns()}"
+
+
+class Box:
+    def __init__(self, size):
+        self.size = size
+
+
+def boxed(size):
+    return Box(size)
 '''
 
 TESTS = '''
@@ -138,7 +151,7 @@ def test_shipping():
 '''
 
 IMPURE_TESTS = '''
-from calc.impure import describe, fetch, pause, remember, roll, stamp
+from calc.impure import boxed, describe, fetch, pause, remember, roll, stamp
 
 
 class Item:
@@ -167,6 +180,10 @@ def test_describe():
 
 def test_stamp():
     assert stamp("a").startswith("a-")
+
+
+def test_boxed():
+    assert boxed(3).size == 3
 '''
 
 
@@ -178,13 +195,18 @@ def calc_repo(folder: Path) -> GitRepo:
     return repo
 
 
-def context(repo: GitRepo, db: Path) -> QuizContext:
+def context(repo: GitRepo, db: Path, store=None) -> QuizContext:
+    """A quiz context at the repository's head; `store` (open) is kept on it for kinds that
+    read past runs."""
     opened = open_repository(repo.path)
     config = load_config(opened.root)
-    with open_store(db) as store:
+    if store is None:
+        with open_store(db) as own:
+            graph = build_graph(opened, config, own)
+    else:
         graph = build_graph(opened, config, store)
     return QuizContext(repo=opened, config=config, graph=graph, head=repo.head(),
-                       policy_hash="test-policy")
+                       policy_hash="test-policy", store=store)
 
 
 def target(ctx: QuizContext, symbol: str) -> Target:

@@ -20,7 +20,7 @@ from comprehend.quiz.callsites import Subject, mutable
 from comprehend.quiz.kinds import _survivors
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.mutants import function_mutants, mutant_preamble
-from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Override, Runner
+from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Runner
 
 KIND = "spot-bug"
 CATEGORY = "debugging"
