@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/graph.py
 	$(BIN)/python benchmarks/history.py
 	$(BIN)/python benchmarks/adversary.py
+	$(BIN)/python benchmarks/quiz.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

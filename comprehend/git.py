@@ -612,3 +612,54 @@ class BlobReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# --- Reading history for quiz questions (quiz/kinds/history.py, co_change.py) -----------
+
+def blame_line_command(rev: str, path: str, line: int) -> list[str]:
+    """The blame a history question's evidence shows: one line, full sha first."""
+    return ["blame", "--root", "-s", "-l", "-L", f"{line},{line}", rev, "--", path]
+
+
+def blame_line(repo: Repository, rev: str, path: str, line: int) -> str:
+    """The commit that last wrote line `line` of `path` as of `rev` (plain blame: no -M/-C,
+    so the answer is what anyone's `git blame` prints)."""
+    out = git_text(blame_line_command(rev, path, line), repo.root)
+    return out.split(" ", 1)[0].lstrip("^")
+
+
+def path_commits(repo: Repository, rev: str, path: str, limit: int = 200) -> list[CommitSummary]:
+    """Commits (not merges) that changed `path`, newest first."""
+    fmt = "--format=%H%x1f%aN%x1f%aE%x1f%aI%x1f%s"
+    out = git_text(["log", "--no-show-signature", "--no-merges", f"-n{limit}", fmt, rev, "--", path],
+                   repo.root)
+    rows = [line.split("\x1f") for line in out.splitlines()]
+    return [CommitSummary(*row) for row in rows if len(row) == 5]
+
+
+def commit_diff_added(repo: Repository, commit: str, path: str) -> list[str]:
+    """The lines `commit` added to `path` (against its first parent, or all of a root's)."""
+    out = git_text(["show", "--no-show-signature", "--format=", "--no-ext-diff", "--no-textconv",
+                    "-U0", "--first-parent", "--no-renames", commit, "--", path], repo.root)
+    return [line[1:] for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")]
+
+
+def co_change_command(rev: str, path: str) -> list[str]:
+    """Every file changed by the (non-merge) commits that changed `path`, one per line."""
+    return ["log", "--no-show-signature", "--no-merges", "--no-renames", "--full-diff",
+            "--format=", "--name-only", rev, "--", path]
+
+
+def co_changed_files(repo: Repository, rev: str, path: str) -> list[str]:
+    return [line for line in git_text(co_change_command(rev, path), repo.root).splitlines() if line]
+
+
+def commits_touching(repo: Repository, rev: str, path: str) -> set[str]:
+    out = git_text(["rev-list", "--no-merges", rev, "--", path], repo.root)
+    return set(out.split())
+
+
+def user_email(repo: Repository) -> str | None:
+    """git's user.email here (repository, then global config), or None when unset."""
+    email = git_text(["config", "user.email"], repo.root, check=False).strip()
+    return email or None

@@ -22,9 +22,12 @@ class QuizContext:
     head: str  # the commit the questions are about (a full sha)
     policy_hash: str  # content hash of the quiz policy in force
     store: Any | None = None  # comprehend.store.Store, when there is one
+    about: Any | None = None  # quiz.targets.About: what --about narrowed the quiz to
     _sources: dict[str, str] = field(default_factory=dict, repr=False)
     _sandbox: Any | None = field(default=None, repr=False)
     _copy: Path | None = field(default=None, repr=False)
+    _bank_files: list[tuple[str, str]] | None = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # kinds' shared caches
 
     def source(self, path: str) -> str:
         """The text of `path` at head ('' when it is not there or not text)."""
@@ -48,3 +51,32 @@ class QuizContext:
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = self._copy = None
+
+
+def open_context(repo: Repository, config: Config, store: Any | None, rev: str = "HEAD",
+                 progress=None) -> QuizContext:
+    """The context for questions about `rev`: its graph (cached in the store) and the hash
+    of the quiz policy in force (the shipped policy files and the repository's own bank)."""
+    from comprehend.graph.build import build_graph
+    from comprehend.quiz.bank import bank_files
+
+    head = git.resolve_ref(repo, rev, option="revision")
+    graph = build_graph(repo, config, store, rev=head, progress=progress)
+    ctx = QuizContext(repo=repo, config=config, graph=graph, head=head, policy_hash="", store=store)
+    ctx.policy_hash = quiz_policy_hash(ctx, bank_files(ctx))
+    return ctx
+
+
+def quiz_policy_hash(ctx: QuizContext, bank: list[tuple[str, str]]) -> str:
+    """One hash over the shipped quizzes/ policy and the repository's bank files at head."""
+    import hashlib
+
+    from comprehend.policy import builtin_dir
+
+    digest = hashlib.sha256()
+    shipped = builtin_dir("quizzes")
+    for path in sorted(shipped.glob("*.toml")) if shipped.is_dir() else []:
+        digest.update(b"shipped/" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, text in sorted(bank):
+        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()[:16]

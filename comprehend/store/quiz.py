@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from comprehend.store.connection import Store
@@ -48,13 +50,38 @@ def load_questions(store: Store, ids: Sequence[str] | None = None) -> list[dict[
     return out
 
 
-def record_answer(store: Store, answer: dict[str, Any], card: dict[str, Any] | None) -> None:
+BUSY_RETRIES = 8  # on top of the connection's 30 s busy timeout
+
+
+def record_answer(store: Store, answer: dict[str, Any], card: dict[str, Any] | None = None,
+                  update_card: Callable[[dict[str, Any] | None], dict[str, Any]] | None = None) -> None:
     """One answer (ANSWER_COLUMNS keys) and the card it updates ({person, symbol, fsrs,
-    updated_at}) in one transaction. An answer already stored (same id) is not repeated."""
+    updated_at}) in one transaction. An answer already stored (same id) is not repeated.
+
+    `update_card`, instead of `card`, is given the card row as stored (or None) inside the
+    transaction and returns the new row: two sessions answering about the same symbol at
+    once then both count. A busy store is retried with backoff, so no answer is dropped."""
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            _record(store, answer, card, update_card)
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == BUSY_RETRIES or "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(min(2.0, 0.05 * 2 ** attempt))
+
+
+def _record(store: Store, answer: dict[str, Any], card: dict[str, Any] | None,
+            update_card: Callable[[dict[str, Any] | None], dict[str, Any]] | None) -> None:
     with store.transaction() as conn:
-        conn.execute(f"INSERT OR IGNORE INTO answers ({', '.join(ANSWER_COLUMNS)}) VALUES "
-                     f"({', '.join('?' * len(ANSWER_COLUMNS))})",
-                     tuple(answer[c] for c in ANSWER_COLUMNS))
+        cursor = conn.execute(f"INSERT OR IGNORE INTO answers ({', '.join(ANSWER_COLUMNS)}) VALUES "
+                              f"({', '.join('?' * len(ANSWER_COLUMNS))})",
+                              tuple(answer[c] for c in ANSWER_COLUMNS))
+        if update_card is not None and cursor.rowcount:
+            row = conn.execute("SELECT person, symbol, fsrs, updated_at FROM cards WHERE person = ? "
+                               "AND symbol = ?", (answer["person"], answer["symbol"])).fetchone()
+            old = dict(zip(("person", "symbol", "fsrs", "updated_at"), row, strict=True)) if row else None
+            card = update_card(old)
         if card is not None:
             conn.execute("INSERT OR REPLACE INTO cards (person, symbol, fsrs, updated_at) "
                          "VALUES (?, ?, ?, ?)",

@@ -1,11 +1,169 @@
-from comprehend.tui.screens.planned import PlannedScreen
+"""The Quiz screen (key 5): a session in place. Questions are made in a worker thread and
+shown as they come; keys 1-4 (or arrows and enter) answer, n goes on, esc leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+
+from comprehend.tui.screens.base import ReviewScreen
+from comprehend.views.quiz import QuizView, choice_lines, heading, outcome_text, summary_text
+
+DEFAULT_COUNT = 10
 
 
-class QuizScreen(PlannedScreen):
+class QuizScreen(ReviewScreen):
     MODE = "quiz"
     LABEL = "Quiz"
-    WILL_SHOW = (
-        "Here you will answer questions about this repository's code whose answers "
-        "comprehend can prove (who calls this, what does this return, which test fails), "
-        "scheduled for each person by how well they remember."
-    )
+    BINDINGS = [
+        *(Binding(str(n), f"answer({n - 1})", "Answer", key_display="1-4", show=n == 1) for n in range(1, 5)),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("enter", "answer_cursor", "Answer"),
+        Binding("n", "next", "Next"),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: QuizView | None = None
+        self.feed = None
+        self.message = "Choosing what to ask about and proving the answers..."
+        self.refused = 0
+
+    def compose_body(self) -> Iterable[Widget]:
+        with VerticalScroll(id="quiz"):
+            yield Static("", id="quiz-heading")
+            yield Static("", id="quiz-prompt")
+            yield Static("", id="quiz-code")
+            yield Static("", id="quiz-choices")
+            yield Static("", id="quiz-result")
+
+    def on_mount(self) -> None:
+        self.store = self.app.workspace.open_store()
+        self.render_state()
+        self.start()
+
+    def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+        self.store.close()
+
+    @work(thread=True, exclusive=True, group="quiz")
+    def start(self) -> None:
+        from comprehend.errors import UserError
+        from comprehend.quiz.session import Feed, plan_quiz
+
+        plan = getattr(self.app, "quiz_plan", None)
+        try:
+            if plan is None:
+                workspace = self.app.workspace
+                with workspace.open_store() as store:
+                    plan = plan_quiz(workspace, store, person=None, count=DEFAULT_COUNT, about=None, seed=None)
+        except UserError as exc:
+            self.app.call_from_thread(self.fail, str(exc))
+            return
+        self.app.call_from_thread(self.begin, plan.person)
+        self.feed = feed = Feed(plan)
+        try:
+            while (question := feed.next()) is not None:
+                self.app.call_from_thread(self.offer, question)
+        except UserError as exc:
+            self.app.call_from_thread(self.fail, str(exc))
+            return
+        self.app.call_from_thread(self.done, len(feed.refused))
+
+    def begin(self, person: str) -> None:
+        from comprehend.quiz.session import Recorder
+
+        self.view = QuizView(Recorder(self.store, person))
+
+    def offer(self, question) -> None:
+        if self.view is not None:
+            self.view.offer(question)
+            self.render_state()
+
+    def done(self, refused: int) -> None:
+        if self.view is not None:
+            self.view.finished = True
+            self.refused = refused
+            if self.view.question is None and not self.view.number:
+                self.message = "No question could be proven here."
+            self.render_state()
+
+    def fail(self, message: str) -> None:
+        self.message = message
+        self.render_state()
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def action_answer(self, index: int) -> None:
+        if self.view is not None and self.view.answer(index) is not None:
+            self.render_state()
+
+    def action_answer_cursor(self) -> None:
+        if self.view is None:
+            return
+        if self.view.outcome is not None:
+            self.action_next()
+        elif self.view.answer() is not None:
+            self.render_state()
+
+    def action_move(self, step: int) -> None:
+        if self.view is not None:
+            self.view.move(step)
+            self.render_state()
+
+    def action_next(self) -> None:
+        if self.view is not None and self.view.outcome is not None:
+            self.view.advance()
+            self.render_state()
+
+    def action_leave(self) -> None:
+        self.app.switch_mode("overview")
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def render_state(self) -> None:
+        get = self.query_one
+        view = self.view
+        question = view.question if view is not None else None
+        if question is None:
+            finished = view is not None and view.finished and view.number
+            text = summary_text(view.summary, self.refused) if finished else (
+                "Making the next question..." if view is not None and view.number else self.message)
+            get("#quiz-heading", Static).update(Text("Summary" if finished else "Quiz", style="bold"))
+            get("#quiz-prompt", Static).update(text)
+            for name in ("#quiz-code", "#quiz-choices", "#quiz-result"):
+                get(name, Static).update("")
+            return
+        get("#quiz-heading", Static).update(Text(heading(view.number, question), style="bold"))
+        get("#quiz-prompt", Static).update(question.prompt)
+        code = Syntax(question.code, question.language or "python", line_numbers=bool(question.source.start_line),
+                      start_line=question.source.start_line or 1, word_wrap=False,
+                      theme="ansi_dark") if question.code else ""
+        get("#quiz-code", Static).update(code)
+        choices = Text()
+        for i, line in enumerate(choice_lines(question)):
+            style = ""
+            if view.outcome is not None:
+                if question.choices[i] == question.answer:
+                    style = "bold green"
+                elif i == view.cursor:
+                    style = "bold red"
+            elif i == view.cursor:
+                style = "reverse"
+            choices.append(("> " if i == view.cursor else "  ") + line + "\n", style=style)
+        get("#quiz-choices", Static).update(choices)
+        if view.outcome is not None:
+            more = "n: next question" if view.pending or not view.finished else "n: summary"
+            get("#quiz-result", Static).update(outcome_text(view.outcome) + f"\n\n{more}")
+        else:
+            get("#quiz-result", Static).update("1-4 or arrows + enter to answer")

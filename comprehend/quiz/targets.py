@@ -1,0 +1,186 @@
+"""Which symbols to ask about, best first: code AI wrote (the share of its current lines
+whose blame is an AI commit), that much depends on (graph rank), and that the person has
+not shown they understand (FSRS recall of their card, reduced by what changed since). And
+what `--about PATH|SYMBOL|REV` narrows that to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from comprehend import git
+from comprehend.errors import UserError
+from comprehend.git import Repository
+from comprehend.quiz.context import QuizContext
+from comprehend.quiz.model import Target
+
+TARGET_KINDS = ("function", "class")
+BLAMED_FILES = 40  # files blamed for the AI share: the best-ranked ones (blame is cached)
+# Weights of the score; an AI-written, central symbol nobody has answered comes first.
+W_AI, W_RANK, W_UNKNOWN = 2.0, 1.0, 1.5
+
+
+@dataclass(frozen=True)
+class About:
+    """What --about named: a path, a graph symbol, or a commit range's changed symbols."""
+
+    spec: str
+    form: str  # path | symbol | rev
+    paths: frozenset[str]
+    symbols: frozenset[str]  # node ids (form symbol or rev)
+
+    def covers(self, target: Target) -> bool:
+        if self.form == "path":
+            return target.file in self.paths
+        return target.symbol in self.symbols
+
+    def covers_bank(self, file: str | None, symbol: str | None) -> bool:
+        return (file is not None and file in self.paths) or (symbol is not None and symbol in self.symbols)
+
+
+def about_head(repo: Repository, spec: str | None) -> str:
+    """The commit a quiz is about: the end of a commit range given to --about, else HEAD."""
+    if spec and ".." in spec:
+        end = spec.split("...", 1)[1] if "..." in spec else spec.split("..", 1)[1]
+        return git.resolve_ref(repo, end or "HEAD", option="--about")
+    return "HEAD"
+
+
+def resolve_about(ctx: QuizContext, spec: str) -> About:
+    graph = ctx.graph
+    if ".." in spec:
+        return _rev_about(ctx, spec)
+    clean = spec.strip("/")
+    files = {path for path, *_ in graph.files}
+    if clean in files or any(p.startswith(clean + "/") for p in files):
+        paths = frozenset(p for p in files if p == clean or p.startswith(clean + "/"))
+        return About(spec, "path", paths, frozenset())
+    from comprehend.graph.export import FocusNotFound, find_node
+
+    try:
+        node_id = find_node(graph.nodes, spec)
+    except FocusNotFound:
+        node_id = None
+    if node_id is not None:
+        inside = {n for n, d in graph.nodes.items()
+                  if d["path"] == graph.nodes[node_id]["path"]
+                  and graph.nodes[node_id]["start_line"] <= d["start_line"] <= graph.nodes[node_id]["end_line"]}
+        if graph.nodes[node_id]["kind"] in ("module", "package"):
+            return About(spec, "path", frozenset({graph.nodes[node_id]["path"]}), frozenset())
+        return About(spec, "symbol", frozenset({graph.nodes[node_id]["path"]}), frozenset(inside | {node_id}))
+    if git.ref_sha(ctx.repo, spec) is not None or _is_commit(ctx.repo, spec):
+        return _rev_about(ctx, spec)
+    raise UserError(f"--about {spec}: not a path, a symbol or a commit in {ctx.repo.root.name}; "
+                    "pass a file or folder, a name such as Cart.add, or a range such as main..HEAD")
+
+
+def _is_commit(repo: Repository, spec: str) -> bool:
+    try:
+        git.resolve_ref(repo, spec, option="--about")
+    except UserError:
+        return False
+    return True
+
+
+def _rev_about(ctx: QuizContext, spec: str) -> About:
+    """The symbols whose lines a commit range (or one commit) added or changed."""
+    from comprehend.adversary.diff import parse_patch
+
+    if ".." in spec:
+        sep = "..." if "..." in spec else ".."
+        start_ref, end_ref = spec.split(sep, 1)
+        start = git.resolve_ref(ctx.repo, start_ref or "HEAD", option="--about")
+        end = git.resolve_ref(ctx.repo, end_ref or "HEAD", option="--about")
+        base = git.merge_base(ctx.repo, start, end)
+    else:
+        end = git.resolve_ref(ctx.repo, spec, option="--about")
+        parents = git.git_text(["rev-list", "--parents", "-n", "1", end], ctx.repo.root).split()
+        base = parents[1] if len(parents) > 1 else git.git_text(
+            ["hash-object", "-t", "tree", "/dev/null"], ctx.repo.root).strip()
+    if end != ctx.head:
+        raise UserError(f"--about {spec}: the range ends at {end[:12]}, not at the commit "
+                        f"quizzed ({ctx.head[:12]}); check it out or pass a range ending there")
+    symbols: set[str] = set()
+    paths: set[str] = set()
+    for changed in parse_patch(git.diff_patch(ctx.repo, base, end)):
+        if changed.status == "deleted":
+            continue
+        for line in changed.added_lines:
+            hit = ctx.graph.symbols_at(changed.path, line)
+            if hit:
+                paths.add(changed.path)
+                symbols.update(hit)
+    if not symbols:
+        raise UserError(f"--about {spec}: the range changes no code comprehend can ask about; "
+                        "pass a range that changes source files")
+    return About(spec, "rev", frozenset(paths), frozenset(symbols))
+
+
+def choose_targets(ctx: QuizContext, person: str | None, about: About | None = None,
+                   now: datetime | None = None) -> list[Target]:
+    """Every function and class outside tests, best first (see the module's docstring)."""
+    from comprehend.quiz.schedule import memories, recall
+
+    graph = ctx.graph
+    now = now or datetime.now(UTC)
+    nodes = [(node_id, n) for node_id, n in graph.nodes.items()
+             if n["kind"] in TARGET_KINDS and not n["is_test"] and n["end_line"] >= n["start_line"]]
+    if about is not None:
+        nodes = [(i, n) for i, n in nodes if about.covers(_bare_target(i, n))]
+    if not nodes:
+        return []
+    ranks = graph.rank()
+    top = max((ranks.get(i, 0.0) for i, _ in nodes), default=0.0) or 1.0
+    shares = _ai_shares(ctx, nodes, ranks)
+    cards = {}
+    if ctx.store is not None and person:
+        from comprehend.store.quiz import load_cards
+
+        cards = memories(load_cards(ctx.store, person))
+    scored = []
+    for node_id, node in nodes:
+        rank = ranks.get(node_id, 0.0) / top
+        memory = cards.get(node_id)
+        known = recall(memory, now, _code(ctx, node)) if memory is not None else 0.0
+        share = shares.get(node_id, 0.0)
+        score = W_AI * share + W_RANK * rank + W_UNKNOWN * (1.0 - known)
+        target = Target(symbol=node_id, file=node["path"], start_line=node["start_line"],
+                        end_line=node["end_line"], qualname=node["qualname"] or node_id,
+                        kind=node["kind"], language=node["language"], ai_share=share, rank=rank)
+        scored.append((-score, node_id, target))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [t for _, _, t in scored]
+
+
+def _bare_target(node_id: str, node: dict) -> Target:
+    return Target(node_id, node["path"], node["start_line"], node["end_line"],
+                  node["qualname"] or node_id, node["kind"], node["language"])
+
+
+def _code(ctx: QuizContext, node: dict) -> str:
+    return "\n".join(ctx.source(node["path"]).splitlines()[node["start_line"] - 1:node["end_line"]])
+
+
+def _ai_shares(ctx: QuizContext, nodes: list[tuple[str, dict]], ranks: dict[str, float]) -> dict[str, float]:
+    """Share of each symbol's lines whose blame is an AI commit, for the symbols of the
+    BLAMED_FILES best-ranked files (others count 0: unknown is not AI)."""
+    if ctx.store is None:
+        return {}
+    from comprehend.history.blame import attribute_files
+
+    best: dict[str, float] = defaultdict(float)
+    for node_id, node in nodes:
+        best[node["path"]] = max(best[node["path"]], ranks.get(node_id, 0.0))
+    files = sorted(best, key=lambda p: (-best[p], p))[:BLAMED_FILES]
+    lines = attribute_files(ctx.repo, ctx.config, ctx.store, files, ctx.head)
+    shares: dict[str, float] = {}
+    for node_id, node in nodes:
+        attributed = lines.get(node["path"])
+        if not attributed:
+            continue
+        span = [a for a in attributed if node["start_line"] <= a.line <= node["end_line"]]
+        if span:
+            shares[node_id] = sum(a.cls == "ai" for a in span) / len(span)
+    return shares
+

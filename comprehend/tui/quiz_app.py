@@ -1,0 +1,19 @@
+"""The review app opened on its Quiz screen, for `comprehend quiz`: the same app (every
+screen one key away) with the session's plan already checked by the command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from comprehend.tui import app as review_app
+from comprehend.tui.app import ReviewApp
+
+
+class QuizApp(ReviewApp):
+    DEFAULT_MODE = "quiz"
+    # Textual reads CSS_PATH next to the class's own module; the review's sheet is the one.
+    CSS_PATH = str(Path(review_app.__file__).with_name("comprehend.tcss"))
+
+    def __init__(self, workspace, plan) -> None:
+        super().__init__(workspace)
+        self.quiz_plan = plan
