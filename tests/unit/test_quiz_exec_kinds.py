@@ -138,7 +138,11 @@ def test_exception_source_names_the_raise_a_handler_catches(quiz):
     assert question.answer == f'calc/ops.py:{raise_line}: raise ValueError("empty price")'
     assert f"calc/ops.py:{line_of('return parse_price(text)')}: return parse_price(text)" in question.choices
     assert f"the `except ValueError` on line {line_of('except ValueError:')}" in question.prompt
-    assert "def parse_price(text):" in question.code  # the raiser is shown with the handler
+    # The raiser is shown with the handler: the lines from one to the other, numbered true.
+    assert question.code.startswith("def parse_price(text):")
+    assert question.code.rstrip().endswith("return 0")
+    assert (question.source.start_line, question.source.end_line) == (
+        line_of("def parse_price(text):"), line_of("return 0"))
     assert run_evidence(repo, question) == question.answer
 
 
@@ -154,14 +158,14 @@ def test_exception_source_of_an_uncaught_error_raised_by_a_builtin(quiz):
 def test_exception_source_refuses_when_no_call_raises(quiz):
     _, ctx = quiz
     refused = exception_source.generate(ctx, target(ctx, "calc.ops.clamp"), rng())
-    assert refused == Refused("exception-source", "calc.ops.clamp", "no call raises")
+    assert refused == Refused("exception_source", "calc.ops.clamp", "no call raises")
 
 
 def test_spot_the_bug_key_fails_under_the_mutant_and_passes_on_the_original(quiz, tmp_path):
     repo, ctx = quiz
     question = spot_bug.generate(ctx, target(ctx, "calc.ops.clamp"), rng())
     assert isinstance(question, Question), question
-    assert (question.kind, question.category, question.language) == ("spot-bug", "debugging", "diff")
+    assert (question.kind, question.category, question.language) == ("spot_bug", "debugging", "diff")
     copy = tmp_path / "copy"
     shutil.copytree(repo.path, copy)
     assert failing(copy, question.choices) == set()
@@ -182,7 +186,7 @@ def failing(folder, tests) -> set[str]:
 def test_spot_the_bug_refuses_a_function_no_test_reaches(quiz):
     _, ctx = quiz
     refused = spot_bug.generate(ctx, target(ctx, "calc.ops.halve"), rng())
-    assert refused == Refused("spot-bug", "calc.ops.halve", "no tests")
+    assert refused == Refused("spot_bug", "calc.ops.halve", "no tests")
 
 
 def test_a_surviving_mutant_of_a_check_run_asks_what_would_catch_it(quiz):

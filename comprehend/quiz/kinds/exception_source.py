@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import ast
 import random
+from dataclasses import replace
 
 from comprehend.quiz.callsites import Subject, literal_calls, runnable
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.runner import Call, CallRefused, CallResult, Runner
 
-KIND = "exception-source"
+KIND = "exception_source"
 CATEGORY = "debugging"
 SLOW = True  # it runs code: asked after the cheap kinds
 CALLS_TRIED = 6
+MAX_SHOWN_LINES = 60
 
 
 def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
@@ -102,18 +104,31 @@ def _question(ctx, subject: Subject, runner: Runner, rng: random.Random, prompt:
     wrong = wrong[:3]
     choices = [key, *wrong]
     rng.shuffle(choices)
-    shown = subject.text
-    raiser = _function_text(ctx, *key_at)
-    if raiser and raiser[0] != subject.symbol:
-        shown += f"\n\n# {key_at[0]}\n{raiser[1]}"
+    shown, where = _shown(ctx, subject, key_at)
     return Question(
         kind=KIND, category=CATEGORY, prompt=prompt, choices=tuple(choices), answer=key,
         explanation=(f"Run at {ctx.head[:10]}, the innermost line of the repository in the "
                      f"traceback is {key_at[0]} line {key_at[1]}. The others are on the way "
                      "(a caller, a check before the raise, another raise, the handler) but "
                      "do not raise it."),
-        source=subject.where(ctx.head), evidence={"type": "python", "code": code},
+        source=where, evidence={"type": "python", "code": code},
         policy_hash=ctx.policy_hash, code=shown)
+
+
+def _shown(ctx, subject: Subject, key_at: tuple[str, int]):
+    """The function with the handler, and the one that raises when it is near in the same
+    file: the lines from the first to the last of both, so line numbers stay true."""
+    where = subject.where(ctx.head)
+    symbols = ctx.graph.symbols_at(*key_at)
+    raiser = ctx.graph.nodes[symbols[0]] if symbols else None
+    if raiser is None or key_at[0] != subject.file or symbols[0] == subject.symbol:
+        return subject.text, where
+    first = min(raiser["start_line"], where.start_line or 1)
+    last = max(raiser["end_line"], where.end_line or 1)
+    if last - first >= MAX_SHOWN_LINES:
+        return subject.text, where
+    lines = subject.source.splitlines()[first - 1 : last]
+    return "\n".join(lines) + "\n", replace(where, start_line=first, end_line=last)
 
 
 def _neighbours(ctx, subject: Subject, key_at: tuple[str, int]) -> list[tuple[str, int]]:
@@ -137,15 +152,6 @@ def _neighbours(ctx, subject: Subject, key_at: tuple[str, int]) -> list[tuple[st
 def _enclosing(ctx, path: str, line: int) -> list[tuple[str, str]]:
     symbols = ctx.graph.symbols_at(path, line)
     return [(symbols[0], path)] if symbols else []
-
-
-def _function_text(ctx, path: str, line: int) -> tuple[str, str] | None:
-    symbols = ctx.graph.symbols_at(path, line)
-    if not symbols:
-        return None
-    node = ctx.graph.nodes[symbols[0]]
-    lines = ctx.source(path).splitlines()[node["start_line"] - 1 : node["end_line"]]
-    return symbols[0], "\n".join(lines) + "\n"
 
 
 def _choice(ctx, path: str, line: int) -> str:

@@ -22,7 +22,7 @@ from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.mutants import function_mutants, mutant_preamble
 from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Runner
 
-KIND = "spot-bug"
+KIND = "spot_bug"
 CATEGORY = "debugging"
 SLOW = True  # it runs tests: asked after the cheap kinds
 MUTANTS_TRIED = 6
