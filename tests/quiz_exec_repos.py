@@ -62,6 +62,12 @@ def shipping(weight):
 
 def halve(n):
     return n // 2
+
+
+def evens(limit):
+    for n in range(limit):
+        if n % 2 == 0:
+            yield n
 '''
 
 IMPURE = '''
@@ -104,12 +110,18 @@ class Box:
 
 def boxed(size):
     return Box(size)
+
+
+def forever(start):
+    while True:
+        yield start
+        start += 1
 '''
 
 TESTS = '''
 import pytest
 
-from calc.ops import clamp, countdown, parse_price, price_or_zero, shipping, total
+from calc.ops import clamp, countdown, evens, parse_price, price_or_zero, shipping, total
 
 
 def test_total():
@@ -148,10 +160,14 @@ def test_parse_price_rejects_words():
 def test_shipping():
     assert shipping(30) == 15
     assert shipping(3) == 5
+
+
+def test_evens():
+    assert list(evens(7)) == [0, 2, 4, 6]
 '''
 
 IMPURE_TESTS = '''
-from calc.impure import boxed, describe, fetch, pause, remember, roll, stamp
+from calc.impure import boxed, describe, fetch, forever, pause, remember, roll, stamp
 
 
 class Item:
@@ -184,6 +200,10 @@ def test_stamp():
 
 def test_boxed():
     assert boxed(3).size == 3
+
+
+def test_forever():
+    assert next(forever(3)) == 3
 '''
 
 

@@ -1,12 +1,12 @@
 """What the kinds that run code need to know about a target before running it: whether it
-is a function that can be called on its own (module level, not async, not a generator, no
-names that read input or open files), and concrete calls of it with literal arguments,
+is a function that can be called on its own (module level, not async, a generator only
+where the kind consumes it, no names that read input or open files), and concrete calls of it with literal arguments,
 taken from its own tests and callers along the graph's resolved `calls` edges."""
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from comprehend.quiz.model import Refused, Source, Target
@@ -31,6 +31,7 @@ class Subject:
     last_line: int
     source: str  # the whole file at head
     node: ast.FunctionDef
+    generator: bool = False  # calling it gives an iterator (its `def` holds a yield)
 
     @property
     def text(self) -> str:
@@ -47,7 +48,9 @@ class Subject:
         return f"{prefix}from {self.module} import {self.name}\n"
 
 
-def runnable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
+def runnable(ctx: Any, target: Target, kind: str, *, generators: bool = False) -> Subject | Refused:
+    """The target as a function that can be called by itself; a generator function only
+    when `generators` (the kind then consumes what it yields)."""
     def refuse(reason: str) -> Refused:
         return Refused(kind, target.symbol, reason)
 
@@ -73,13 +76,14 @@ def runnable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
     if isinstance(node, ast.AsyncFunctionDef):
         return refuse("async")
     inner = [n for n in ast.walk(node) if n is not node]
-    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in inner
-           if not _nested_def(node, n)):
+    generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in inner
+                    if not _nested_def(node, n))
+    if generator and not generators:
         return refuse("generator")
     if any(isinstance(n, ast.Name) and n.id in IO_NAMES for n in inner):
         return refuse("does I/O")
     return Subject(target.symbol, target.file, module, node.name, node.lineno,
-                   node.end_lineno or node.lineno, source, node)
+                   node.end_lineno or node.lineno, source, node, generator)
 
 
 def mutable(ctx: Any, target: Target, kind: str) -> Subject | Refused:
@@ -142,6 +146,8 @@ def literal_calls(ctx: Any, subject: Subject) -> list[Call]:
                     calls.append(call)
         if len(calls) >= MAX_CALLS:
             break
+    if subject.generator:
+        calls = [replace(c, consume=True) for c in calls]
     return calls
 
 

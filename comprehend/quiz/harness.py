@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import inspect
 import io
+import itertools
 import json
 import os
 import resource
@@ -28,6 +29,7 @@ _PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
                    "os.fork", "os.forkpty", "os.startfile", "pty.spawn"}
 _SIMPLE = (int, float, str, bytes, bool, type(None))
 _MAX_EVENTS = 5000
+_MAX_ITEMS = 20
 
 flags = []  # what the audit hook saw: "network", "file write", "process"
 watching = [False]
@@ -96,9 +98,9 @@ def simple(value, depth=0):
     if depth > 3:
         return False
     if isinstance(value, (list, tuple, set, frozenset)):
-        return len(value) <= 20 and all(simple(v, depth + 1) for v in value)
+        return len(value) <= _MAX_ITEMS and all(simple(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return len(value) <= 20 and all(simple(k, depth + 1) and simple(v, depth + 1)
+        return len(value) <= _MAX_ITEMS and all(simple(k, depth + 1) and simple(v, depth + 1)
                                         for k, v in value.items())
     return False
 
@@ -183,6 +185,10 @@ def _call(job, result, root):
         sys.settrace(tracer)
     try:
         value = function(*args, **kwargs)
+        if call.get("consume"):
+            # One item past what a choice can show: refused as too complex, never run on
+            # to the end of an endless generator.
+            value = list(itertools.islice(value, _MAX_ITEMS + 1))
     except TooSlow:
         sys.settrace(None)
         result["slow"] = True

@@ -52,10 +52,12 @@ class Call:
     function: str  # name in the module
     args: tuple[str, ...] = ()  # each a Python literal, e.g. "[1, 2]"
     kwargs: tuple[tuple[str, str], ...] = ()
+    consume: bool = False  # a generator function: the call is list(f(...))
 
     def text(self) -> str:
         parts = [*self.args, *(f"{k}={v}" for k, v in self.kwargs)]
-        return f"{self.function}({', '.join(parts)})"
+        call = f"{self.function}({', '.join(parts)})"
+        return f"list({call})" if self.consume else call
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ class Runner:
              twice: bool = True) -> CallResult:
         job: dict[str, Any] = {"call": {"module": call.module, "function": call.function,
                                         "args": "(" + "".join(a + ", " for a in call.args) + ")",
-                                        "kwargs": "{" + ", ".join(f"{k!r}: {v}" for k, v in call.kwargs) + "}"},
+                                        "kwargs": "{" + ", ".join(f"{k!r}: {v}" for k, v in call.kwargs) + "}",
+                                        "consume": call.consume},
                                "trace": trace}
         if override is not None:
             job["override"] = {"module": override.module, "source": override.source}

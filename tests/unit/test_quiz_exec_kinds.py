@@ -92,6 +92,15 @@ def test_output_key_is_what_the_call_returns_and_wrong_answers_come_from_mutants
     assert run_evidence(repo, question) == question.answer
 
 
+def test_output_of_a_generator_function_is_the_list_it_yields(quiz):
+    repo, ctx = quiz
+    question = output.generate(ctx, target(ctx, "calc.ops.evens"), rng())
+    assert isinstance(question, Question), question
+    assert question.prompt == "What does `list(evens(7))` give?"
+    assert question.answer == shown(OPS_TEXT, "list(evens(7))") == "[0, 2, 4, 6]"
+    assert run_evidence(repo, question) == question.answer
+
+
 def test_trace_counts_loop_passes_and_lists_values(quiz):
     repo, ctx = quiz
     # Derived by hand from the fixture: total([1, 2, 3, 4]) and countdown(7).

@@ -55,6 +55,12 @@ def test_an_exception_points_at_the_repository_line_that_raised_it(runner):
     assert result.shown() == "raises ValueError"
 
 
+def test_keyword_arguments_reach_the_call(runner):
+    call = Call("calc.ops", "clamp", ("7",), (("low", "0"), ("high", "5")))
+    assert call.text() == "clamp(7, low=0, high=5)"
+    assert runner.call(call).value == "5"
+
+
 def test_a_mutant_runs_from_its_text_and_leaves_the_file_alone(runner):
     path = runner.copy / "calc" / "ops.py"
     original = path.read_text()
@@ -71,6 +77,7 @@ def test_a_mutant_runs_from_its_text_and_leaves_the_file_alone(runner):
     ("calc.impure.pause", "timeout"),  # sleeps 3 s; calls get 1 s
     ("calc.impure.remember", "side effects on files"),
     ("calc.impure.boxed", "complex return value"),
+    ("calc.impure.forever", "complex return value"),  # an endless generator: 21 items taken
     ("calc.impure.describe", "no call with literal arguments"),  # its only call passes an object
 ])
 def test_output_questions_are_refused_when_the_run_cannot_be_trusted(quiz, symbol, reason):

@@ -1,5 +1,6 @@
 """Output prediction: "what does f(args) return?" for a function recent changes touched,
-called with literal arguments its own tests or callers use. The key is what the call
+called with literal arguments its own tests or callers use (for a generator function,
+"what does list(f(args)) give?", when it yields at most 20 items). The key is what the call
 returns when run in the sandbox; the wrong choices are what mutants of the function return
 for the same call, so each stands for a plausible misreading of one spot of the code."""
 
@@ -21,7 +22,7 @@ MAX_SHOWN = 60  # a result longer than this does not make a readable choice
 
 
 def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
-    subject = runnable(ctx, target, KIND)
+    subject = runnable(ctx, target, KIND, generators=True)
     if isinstance(subject, Refused):
         return subject
     calls = literal_calls(ctx, subject)
@@ -83,7 +84,7 @@ def _question(ctx, subject: Subject, call: Call, result: CallResult, runner: Run
         f"{choice} is what it gives if {why}." for choice, why in wrong.items())
     return Question(
         kind=KIND, category=CATEGORY,
-        prompt=f"What does `{call.text()}` return?",
+        prompt=f"What does `{call.text()}` {'give' if call.consume else 'return'}?",
         choices=tuple(choices), answer=key, explanation=explanation,
         source=subject.where(ctx.head),
         evidence={"type": "python", "code": code},
