@@ -209,7 +209,7 @@ def test_forever():
 
 def calc_repo(folder: Path) -> GitRepo:
     repo = GitRepo.create(folder)
-    commit_files(repo, {"README.md": "# calc\n", "calc/__init__.py": "",
+    commit_files(repo, {"README.md": "# calc\n", "calc/__init__.py": "from calc.ops import total  # re-exported\n",
                         "calc/ops.py": OPS, "calc/impure.py": IMPURE,
                         "tests/test_ops.py": TESTS, "tests/test_impure.py": IMPURE_TESTS})
     return repo

@@ -9,6 +9,8 @@ after MARKER on its real stdout. Printed output is captured, not passed through.
 
 import ast
 import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import inspect
 import io
@@ -77,18 +79,33 @@ def _limits(job):
                 pass
 
 
+class _Override(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Whoever imports the module (a package's `from .module import *` too) gets it run
+    from the replacement text (a mutant) under its real file name."""
+
+    def __init__(self, name, source):
+        self.name, self.source = name, source
+
+    def find_spec(self, name, path, target=None):
+        if name != self.name:
+            return None
+        found = importlib.machinery.PathFinder.find_spec(name, path)
+        if found is None or not found.origin:
+            return None
+        return importlib.util.spec_from_file_location(
+            name, found.origin, loader=self,
+            submodule_search_locations=found.submodule_search_locations)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(compile(self.source, module.__spec__.origin, "exec"), module.__dict__)
+
+
 def _load_override(override):
-    """Import one module from replacement text (a mutant) under its real file name."""
-    name = override["module"]
-    parent = name.rpartition(".")[0]
-    if parent:
-        importlib.import_module(parent)
-    spec = importlib.util.find_spec(name)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    if parent:
-        setattr(sys.modules[parent], name.rpartition(".")[2], module)
-    exec(compile(override["source"], spec.origin, "exec"), module.__dict__)
+    sys.meta_path.insert(0, _Override(override["module"], override["source"]))
+    importlib.import_module(override["module"])
 
 
 def simple(value, depth=0):
@@ -253,7 +270,7 @@ def main():
     except BaseException as exc:  # noqa: BLE001 - an import that fails is a result too
         result["setup_error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
     sys.stdout, sys.stderr = real_stdout, sys.__stderr__
-    result["output"] = captured.getvalue()[-4000:]
+    result["output"] = captured.getvalue()[-1_000_000:]
     result["flags"] = flags
     real_stdout.write(MARKER + json.dumps(result) + "\n")
     real_stdout.flush()

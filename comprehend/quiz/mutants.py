@@ -26,19 +26,51 @@ def changed_line(subject: Subject, mutant: Mutant) -> str:
     return mutant.apply(subject.source).splitlines()[mutant.line - 1].strip()
 
 
+# Generated code: a finder that loads one module from its file with one span replaced,
+# whoever imports it (a package's `from .module import *` included).
+FINDER = """import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+
+
+class Mutated(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def __init__(self, name, start, end, original, replacement):
+        self.name, self.spot = name, (start, end, original, replacement)
+
+    def find_spec(self, name, path, target=None):
+        if name != self.name:
+            return None
+        found = importlib.machinery.PathFinder.find_spec(name, path)
+        if found is None or not found.origin:
+            return None
+        return importlib.util.spec_from_file_location(
+            name, found.origin, loader=self,
+            submodule_search_locations=found.submodule_search_locations)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        start, end, original, replacement = self.spot
+        with open(module.__spec__.origin, encoding="utf-8", newline="") as file:
+            source = file.read()
+        assert source[start:end] == original, "the file changed since the question was made"
+        text = source[:start] + replacement + source[end:]
+        exec(compile(text, module.__spec__.origin, "exec"), module.__dict__)
+"""
+
+
+def spot(mutant: Mutant) -> tuple[int, int, str, str]:
+    return (mutant.start, mutant.end, mutant.original, mutant.replacement)
+
+
 def mutant_preamble(subject: Subject, mutant: Mutant) -> str:
-    """Python that loads the module with the mutant applied, in memory, under its real file
-    name: the repository's files stay as they are."""
+    """Python that makes every import of the module load the mutant, in memory, under its
+    real file name (the repository's files stay as they are); `module` is the mutant."""
     src = 'sys.path.insert(0, "src")\n' if subject.file.startswith("src/") else ""
-    parent, _, leaf = subject.module.rpartition(".")
-    attach = (f"setattr(importlib.import_module({parent!r}), {leaf!r}, module)\n" if parent else "")
-    return (f"import importlib\nimport importlib.util\nimport sys\n\n{src}"
-            f"spec = importlib.util.find_spec({subject.module!r})\n"
-            "with open(spec.origin, encoding='utf-8', newline='') as file:\n"
-            "    source = file.read()\n"
-            f"start, end = {mutant.start}, {mutant.end}\n"
-            f"assert source[start:end] == {mutant.original!r}, 'the file changed since'\n"
-            f"mutant = source[:start] + {mutant.replacement!r} + source[end:]\n"
-            "module = importlib.util.module_from_spec(spec)\n"
-            f"sys.modules[{subject.module!r}] = module\n{attach}"
-            "exec(compile(mutant, spec.origin, 'exec'), module.__dict__)\n\n")
+    return (f"{FINDER}\n\n{src}"
+            f"sys.meta_path.insert(0, Mutated({subject.module!r}, *{spot(mutant)!r}))\n"
+            f"sys.modules.pop({subject.module!r}, None)\n"
+            f"module = importlib.import_module({subject.module!r})\n\n")

@@ -55,6 +55,13 @@ def test_an_exception_points_at_the_repository_line_that_raised_it(runner):
     assert result.shown() == "raises ValueError"
 
 
+def test_a_mutant_reaches_names_a_package_re_exports(runner):
+    # calc/__init__.py does `from calc.ops import total`: the package's name is the mutant's.
+    mutant = (runner.copy / "calc" / "ops.py").read_text().replace("s += x", "s -= x")
+    result = runner.call(Call("calc", "total", ("[1, 2, 3]",)), override=Override("calc.ops", mutant))
+    assert result.value == "-6"
+
+
 def test_keyword_arguments_reach_the_call(runner):
     call = Call("calc.ops", "clamp", ("7",), (("low", "0"), ("high", "5")))
     assert call.text() == "clamp(7, low=0, high=5)"

@@ -19,7 +19,7 @@ from comprehend.adversary.mutation.mutate import Mutant
 from comprehend.quiz.callsites import Subject, mutable
 from comprehend.quiz.kinds import _survivors
 from comprehend.quiz.model import Question, Refused, Target
-from comprehend.quiz.mutants import function_mutants, mutant_preamble
+from comprehend.quiz.mutants import FINDER, function_mutants, mutant_preamble, spot
 from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Runner
 
 KIND = "spot_bug"
@@ -111,12 +111,10 @@ def _outcomes(runner: Runner, subject: Subject, tests: list[str],
     """The outcome of each test for each mutant (None: the original), in one process: the
     modules pytest imported are dropped between rounds, so each round imports the tests
     anew against that round's module."""
-    rounds = [None if m is None else (m.start, m.end, m.original, m.replacement) for m in mutants]
-    parent, _, leaf = subject.module.rpartition(".")
-    code = (('import sys\nsys.path.insert(0, "src")\n' if subject.file.startswith("src/") else "")
+    rounds = [None if m is None else spot(m) for m in mutants]
+    code = (FINDER + ('sys.path.insert(0, "src")\n' if subject.file.startswith("src/") else "")
             + _PYTEST.format(tests=tests, run="", plugins=_plugins(plugins)) + _ROUNDS.format(
-                module=subject.module, parent=parent, leaf=leaf, rounds=rounds,
-                seconds=int(PYTEST_SECONDS)))
+                module=subject.module, rounds=rounds, seconds=int(PYTEST_SECONDS)))
     done = runner.snippet(code, audit=False, seconds=PYTEST_SECONDS * len(rounds))
     if done.exception is not None:
         raise CallRefused("pytest not available" if done.exception == "ModuleNotFoundError"
@@ -208,17 +206,9 @@ results = []
 for spot in {rounds!r}:
     for name in [n for n, m in list(sys.modules.items()) if ours(m)]:
         del sys.modules[name]
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, Mutated)]
     if spot is not None:
-        spec = importlib.util.find_spec({module!r})
-        with open(spec.origin, encoding="utf-8", newline="") as file:
-            source = file.read()
-        start, end, original, replacement = spot
-        assert source[start:end] == original
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[{module!r}] = module
-        if {parent!r}:
-            setattr(importlib.import_module({parent!r}), {leaf!r}, module)
-        exec(compile(source[:start] + replacement + source[end:], spec.origin, "exec"), module.__dict__)
+        sys.meta_path.insert(0, Mutated({module!r}, *spot))
     outcomes = Outcomes()
     stuck.clear()
     # A mutant may loop forever: once the round takes several times the original's time,
