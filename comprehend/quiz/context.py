@@ -28,13 +28,23 @@ class QuizContext:
     _copy: Path | None = field(default=None, repr=False)
     _bank_files: list[tuple[str, str]] | None = field(default=None, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # kinds' shared caches
+    _reader: Any | None = field(default=None, repr=False)  # one git cat-file for every source()
 
     def source(self, path: str) -> str:
         """The text of `path` at head ('' when it is not there or not text)."""
         if path not in self._sources:
-            tracked = git.paths_at(self.repo, self.head, [path])
-            blob = tracked.get(path)
-            data = git.read_blobs(self.repo, [blob.blob]).get(blob.blob, b"") if blob else b""
+            blobs = self._memo.get("blobs")
+            if blobs is None:  # the graph lists head's source files with their blobs
+                blobs = self._memo["blobs"] = {row[0]: row[1] for row in self.graph.files}
+            blob = blobs.get(path)
+            if blob is None:
+                tracked = git.paths_at(self.repo, self.head, [path]).get(path)
+                blob = tracked.blob if tracked else None
+            data = b""
+            if blob is not None:
+                if self._reader is None:
+                    self._reader = git.BlobReader(self.repo)
+                data = dict(self._reader.read([blob])).get(blob, b"")
             self._sources[path] = data.decode("utf-8", "replace")
         return self._sources[path]
 
@@ -48,6 +58,9 @@ class QuizContext:
         return self._copy
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._sandbox is not None:
             self._sandbox.close()
             self._sandbox = self._copy = None

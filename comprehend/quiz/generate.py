@@ -32,6 +32,7 @@ class Kind:
     module: ModuleType
     languages: tuple[str, ...] | None  # None: every language
     slow: bool
+    cost: int = 0  # 0 reads the graph and code, 1 runs git, 2 runs the code
 
     def accepts(self, target: Target) -> bool:
         return self.languages is None or target.language in self.languages
@@ -57,8 +58,9 @@ def registry() -> dict[str, Kind]:
         if category not in CATEGORIES:
             raise ValueError(f"{module.__name__}: CATEGORY {category!r} is not one of {CATEGORIES}")
         languages = getattr(module, "LANGUAGES", DEFAULT_LANGUAGES)
+        slow = bool(getattr(module, "SLOW", name in RUNS_CODE))
         found[name] = Kind(name, category, module, None if languages is None else tuple(languages),
-                           bool(getattr(module, "SLOW", name in RUNS_CODE)))
+                           slow, 2 if slow else int(getattr(module, "COST", 0)))
     return found
 
 
@@ -84,10 +86,13 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
     made = 0
     bank = _bank_questions(ctx, [k for k in chosen if k.targetless is not None], seed)
     tried: dict[str, list[Kind]] = {}
-    for target in targets:
+    for position, target in enumerate(targets):
         order = [k for k in per_target_kinds if k.accepts(target)]
         rng_for(seed, "order", target.symbol).shuffle(order)
-        order.sort(key=lambda k: k.slow)  # stable: cheap kinds first, seeded within each
+        # Stable sorts: kinds that run code last; for the very first target, kinds that
+        # read only the graph and the code before those that run git, so the first
+        # question comes fast.
+        order.sort(key=lambda k: (k.slow, k.cost if position == 0 else 0))
         tried[target.symbol] = order
     rounds = 0
     while any(tried.values()) and (per_target is None or rounds < per_target):

@@ -58,6 +58,9 @@ def plan_quiz(workspace, store: Store, *, person: str | None, count: int, about:
         ctx.about = resolve_about(ctx, about)
     bank = load_bank(ctx)
     targets = choose_targets(ctx, person, ctx.about)
+    if not targets and not bank and about:
+        raise UserError(f"--about {about}: no functions or classes there to ask about; "
+                        "pass a path, symbol or range with code")
     if not targets and not bank:
         raise UserError(f"{repo.root.name}: no code at {ctx.head[:12]} comprehend can ask about "
                         "(no Python, JavaScript, TypeScript, Go, Rust or Java functions or classes, "

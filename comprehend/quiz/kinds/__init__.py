@@ -6,7 +6,8 @@
   it has verified, or why not;
 - optionally LANGUAGES: the target languages it asks about (default ("python",); None for
   every language), SLOW = True when it runs code (asked after the cheap kinds, so the
-  first question comes fast), and questions(ctx, rng) -> Iterable[Question | Refused] for
+  first question comes fast), COST = 1 for kinds that run git (tried after the graph's
+  for the first target), and questions(ctx, rng) -> Iterable[Question | Refused] for
   kinds not about a chosen target (the team bank).
 
 quiz/generate.py discovers the modules of this package, so a new kind is a new file."""

@@ -6,17 +6,30 @@ right)."""
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 
 from comprehend.quiz.context import QuizContext
-from comprehend.quiz.kinds._common import code_of, label, pick, shuffled_choices, source_of
+from comprehend.quiz.kinds._common import code_of, label, owners, shuffled_choices, source_of
 from comprehend.quiz.model import Question, Refused, Target
 
 CALLABLE = ("function", "class")
 
 
 def call_edges(ctx: QuizContext, *, src: str | None = None, dst: str | None = None) -> list[tuple[str, str, dict]]:
-    return [(s, d, a) for s, d, a in ctx.graph.edges
-            if a["kind"] == "calls" and (src is None or s == src) and (dst is None or d == dst)]
+    """The calls edges from `src` and/or into `dst`, read from an index built once per
+    context by one pass over the graph's edge list (not CodeGraph's adjacency)."""
+    index = ctx._memo.get("calls-index")
+    if index is None:
+        by_src: dict[str, list] = defaultdict(list)
+        by_dst: dict[str, list] = defaultdict(list)
+        for edge in ctx.graph.edges:
+            if edge[2]["kind"] == "calls":
+                by_src[edge[0]].append(edge)
+                by_dst[edge[1]].append(edge)
+        index = ctx._memo["calls-index"] = (by_src, by_dst)
+    if src is not None:
+        return [e for e in index[0].get(src, ()) if dst is None or e[1] == dst]
+    return list(index[1].get(dst, ()))
 
 
 def name_at_line(ctx: QuizContext, path: str, line: int, callee: str) -> bool:
@@ -38,13 +51,20 @@ def ask(ctx: QuizContext, target: Target, rng: random.Random, kind: str, directi
         other = 1
     resolved = [e for e in edges if e[2]["confidence"] == "resolved"
                 and graph.nodes[e[other]]["kind"] in CALLABLE and e[other] != target.symbol]
-    # Re-derive each candidate key from the source: the call is written where the edge says.
-    proven = [e for e in resolved
-              if name_at_line(ctx, graph.nodes[e[0]]["path"], e[2]["line"], e[1])]
-    if not proven:
+    # Re-derive the key from the source: the call is written where the edge says. Tried in
+    # a seeded order until one holds, so a popular target costs a few reads, not hundreds.
+    candidates = sorted({e[other] for e in resolved})
+    rng.shuffle(candidates)
+    proven, key_id = [], None
+    for candidate in candidates[:8]:
+        proven = [e for e in resolved if e[other] == candidate
+                  and name_at_line(ctx, graph.nodes[e[0]]["path"], e[2]["line"], e[1])]
+        if proven:
+            key_id = candidate
+            break
+    if key_id is None:
         return Refused(kind, target.symbol, f"no resolved {direction}")
     linked = {e[other] for e in edges}  # any confidence: never a wrong choice
-    key_id = pick(sorted({e[other] for e in proven}), rng)
     pool = _distractors(ctx, target, linked | {target.symbol}, direction)
     if len(pool) < 2:
         return Refused(kind, target.symbol, "too few symbols to choose wrong answers from")
@@ -53,7 +73,7 @@ def ask(ctx: QuizContext, target: Target, rng: random.Random, kind: str, directi
         pool = [p for p in pool if not call_edges(ctx, src=p, dst=target.symbol)]
     key = label(ctx, key_id)
     choices = shuffled_choices(key, [label(ctx, p) for p in pool], rng)
-    key_edges = [e for e in proven if e[other] == key_id]
+    key_edges = proven
     name = target.qualname or target.symbol
     if direction == "callers":
         prompt = f"Which of these calls {name}?" if target.kind != "class" else \
@@ -62,7 +82,7 @@ def ask(ctx: QuizContext, target: Target, rng: random.Random, kind: str, directi
     else:
         prompt = f"Which of these does {name} call?"
         why = f"{name} calls {label(ctx, key_id)} on line {key_edges[0][2]['line']}"
-    others = sorted({e[other] for e in proven} - {key_id})
+    others = sorted({e[other] for e in resolved} - {key_id})
     if others:
         why += f"; it also {'is called by' if direction == 'callers' else 'calls'} " \
                f"{', '.join(label(ctx, o) for o in others[:3])}"
@@ -81,13 +101,28 @@ def _distractors(ctx: QuizContext, target: Target, exclude: set[str], direction:
     """Plausible wrong choices: functions and classes of the target's own module first, then
     of modules near it; never test code for callees."""
     graph = ctx.graph
-    owner = graph.module_of_all()
-    home = owner.get(target.symbol)
-    same, rest = [], []
-    for node_id, node in graph.nodes.items():
-        if node_id in exclude or node["kind"] not in CALLABLE:
-            continue
-        if direction == "callees" and node["is_test"]:
-            continue
-        (same if owner.get(node_id) == home else rest).append(node_id)
-    return sorted(same) + sorted(rest)[:50] if len(same) < 3 else sorted(same)
+    by_module = ctx._memo.get("callables-by-module")
+    if by_module is None:
+        by_module = defaultdict(list)
+        for node_id, module in owners(ctx).items():
+            if graph.nodes[node_id]["kind"] in CALLABLE:
+                by_module[module].append(node_id)
+        ctx._memo["callables-by-module"] = by_module
+    home = owners(ctx).get(target.symbol)
+
+    def fits(node_id: str) -> bool:
+        return node_id not in exclude and not (direction == "callees" and graph.nodes[node_id]["is_test"])
+
+    same = sorted(n for n in by_module.get(home, ()) if fits(n))
+    if len(same) >= 3:
+        return same
+    # Modules near it: those its own module's calls reach or come from, in name order.
+    near: set[str] = set()
+    for node_id in by_module.get(home, ()):
+        for s, d, _a in call_edges(ctx, src=node_id) + call_edges(ctx, dst=node_id):
+            near.add(owners(ctx).get(d if s == node_id else s, ""))
+    rest = sorted(n for module in sorted(near - {home, ""}) for n in by_module.get(module, ()) if fits(n))
+    pool = same + rest[:50]
+    if len(pool) < 3:  # a lone module: any callables, in name order
+        pool += sorted(n for members in by_module.values() for n in members if fits(n) and n not in pool)[:50]
+    return pool

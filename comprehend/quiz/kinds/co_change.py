@@ -12,12 +12,13 @@ from collections import Counter
 
 from comprehend import git
 from comprehend.quiz.context import QuizContext
-from comprehend.quiz.kinds._common import shuffled_choices
+from comprehend.quiz.kinds._common import owners, shuffled_choices
 from comprehend.quiz.model import Question, Refused, Source, Target
 
 KIND = "co_change"
 CATEGORY = "relation"
 LANGUAGES = None
+COST = 1  # runs git
 MIN_TOGETHER = 2
 
 
@@ -53,7 +54,7 @@ def generate(ctx: QuizContext, target: Target, rng: random.Random) -> Question |
         explanation=f"Of the {changed} commits that changed {path}, {together} also changed {key}"
                     + (f"; next is {ranked[1][1]} with {ranked[1][0]}." if len(ranked) > 1 else "."),
         # about the file: its module is the card an answer updates
-        source=Source(file=path, symbol=ctx.graph.module_of(target.symbol), start_line=None,
+        source=Source(file=path, symbol=owners(ctx).get(target.symbol), start_line=None,
                       end_line=None, commit=ctx.head),
         evidence={"type": "git", "command": shell, "expect": key, "count": together},
         policy_hash=ctx.policy_hash, code="", language=target.language)

@@ -16,6 +16,7 @@ from comprehend.quiz.model import Question, Refused, Source, Target
 KIND = "history"
 CATEGORY = "conceptual"
 LANGUAGES = None
+COST = 1  # runs git
 _DULL = {"return", "pass", "break", "continue", "else:", "try:", "finally:", "}", "{", ")", "]", "});",
          "};", "end", "return;", "default:", "} else {"}
 _COMMENT = ("#", "//", "/*", "*", '"""', "'''")

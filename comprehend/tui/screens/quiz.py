@@ -3,6 +3,7 @@ shown as they come; keys 1-4 (or arrows and enter) answer, n goes on, esc leaves
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterable
 
 from rich.syntax import Syntax
@@ -12,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from comprehend.tui.screens.base import ReviewScreen
 from comprehend.views.quiz import QuizView, choice_lines, heading, outcome_text, summary_text
@@ -72,8 +74,18 @@ class QuizScreen(ReviewScreen):
             return
         self.app.call_from_thread(self.begin, plan.person)
         self.feed = feed = Feed(plan)
+        worker = get_current_worker()
         try:
-            while (question := feed.next()) is not None:
+            while True:
+                try:
+                    question = feed.next(timeout=0.1)
+                except queue.Empty:
+                    if worker.is_cancelled:  # the app is closing: stop making questions
+                        feed.stop()
+                        return
+                    continue
+                if question is None:
+                    break
                 self.app.call_from_thread(self.offer, question)
         except UserError as exc:
             self.app.call_from_thread(self.fail, str(exc))
