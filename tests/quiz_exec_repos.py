@@ -68,6 +68,11 @@ def evens(limit):
     for n in range(limit):
         if n % 2 == 0:
             yield n
+
+
+def span(values):
+    items = list(values)
+    return items[-1] - items[0]
 '''
 
 IMPURE = '''
@@ -121,7 +126,7 @@ def forever(start):
 TESTS = '''
 import pytest
 
-from calc.ops import clamp, countdown, evens, parse_price, price_or_zero, shipping, total
+from calc.ops import clamp, countdown, evens, parse_price, price_or_zero, shipping, span, total
 
 
 def test_total():
@@ -164,6 +169,10 @@ def test_shipping():
 
 def test_evens():
     assert list(evens(7)) == [0, 2, 4, 6]
+
+
+def test_span():
+    assert span(range(3, 9)) == 5
 '''
 
 IMPURE_TESTS = '''

@@ -16,6 +16,9 @@ from comprehend.quiz.runner import Call, module_name
 # before anything runs (the sandbox would refuse most of what they do anyway).
 IO_NAMES = frozenset({"input", "open", "breakpoint", "exit", "quit", "exec", "eval", "__import__"})
 MAX_ARG_TEXT = 60
+# Builtins an argument may call (the harness evaluates arguments with only these).
+PURE_BUILTINS = frozenset({"range", "iter", "list", "tuple", "set", "frozenset", "dict", "str",
+                           "int", "float", "bool", "bytes", "sorted", "reversed", "enumerate", "zip"})
 MAX_CALLS = 12
 
 
@@ -173,16 +176,30 @@ def _literal_call(node: ast.Call, subject: Subject) -> Call | None:
 
 
 def _literal(node: ast.expr) -> str | None:
+    """The argument's text when it is a small literal, or literals passed through a few pure
+    builtins (`range(10)`, `iter([1, 2])`, `tuple('ab')`): never evaluated here, only in the
+    sandbox."""
     if isinstance(node, ast.Starred):
+        return None
+    text = ast.unparse(node)
+    if len(text) > MAX_ARG_TEXT:
         return None
     try:
         value = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-    if not _small(value):
-        return None
-    text = ast.unparse(node)
-    return text if len(text) <= MAX_ARG_TEXT else None
+        return text if _built(node) else None
+    return text if _small(value) else None
+
+
+def _built(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in PURE_BUILTINS and \
+            not node.keywords and all(_built(a) for a in node.args)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(_built(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _built(node.operand)
+    return isinstance(node, ast.Constant)
 
 
 def _small(value: object, depth: int = 0) -> bool:

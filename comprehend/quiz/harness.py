@@ -7,7 +7,7 @@ resources, watches what the code does through an audit hook (network, file write
 processes), runs either a snippet or one function call, and writes one JSON result line
 after MARKER on its real stdout. Printed output is captured, not passed through."""
 
-import ast
+import builtins
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -32,6 +32,9 @@ _PROCESS_EVENTS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
 _SIMPLE = (int, float, str, bytes, bool, type(None))
 _MAX_EVENTS = 5000
 _MAX_ITEMS = 20
+# What an argument may call (as callsites.PURE_BUILTINS).
+_PURE_BUILTINS = ("range", "iter", "list", "tuple", "set", "frozenset", "dict", "str", "int",
+                  "float", "bool", "bytes", "sorted", "reversed", "enumerate", "zip")
 
 flags = []  # what the audit hook saw: "network", "file write", "process"
 watching = [False]
@@ -189,8 +192,9 @@ def _call(job, result, root):
     function = module
     for part in call["function"].split("."):
         function = getattr(function, part)
-    args = ast.literal_eval(call.get("args", "()"))
-    kwargs = ast.literal_eval(call.get("kwargs", "{}"))
+    pure = {"__builtins__": {name: getattr(builtins, name) for name in _PURE_BUILTINS}}
+    args = eval(call.get("args", "()"), pure)  # literals and the pure builtins only
+    kwargs = eval(call.get("kwargs", "{}"), pure)
     code = getattr(inspect.unwrap(function), "__code__", None)
     tracer = Tracer(code, root) if job.get("trace") else None
     seconds = float(job.get("call_seconds", 1.0))

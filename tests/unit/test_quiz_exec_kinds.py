@@ -101,6 +101,15 @@ def test_output_of_a_generator_function_is_the_list_it_yields(quiz):
     assert run_evidence(repo, question) == question.answer
 
 
+def test_arguments_may_pass_literals_through_pure_builtins(quiz):
+    repo, ctx = quiz
+    question = output.generate(ctx, target(ctx, "calc.ops.span"), rng())
+    assert isinstance(question, Question), question
+    assert question.prompt == "What does `span(range(3, 9))` return?"
+    assert question.answer == shown(OPS_TEXT, "span(range(3, 9))") == "5"
+    assert run_evidence(repo, question) == question.answer
+
+
 def test_trace_counts_loop_passes_and_lists_values(quiz):
     repo, ctx = quiz
     # Derived by hand from the fixture: total([1, 2, 3, 4]) and countdown(7).
