@@ -165,6 +165,8 @@ def test_parse_price_rejects_words():
 def test_shipping():
     assert shipping(30) == 15
     assert shipping(3) == 5
+    heavy = 25
+    assert shipping(heavy) == 15
 
 
 def test_evens():

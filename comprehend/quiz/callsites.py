@@ -142,11 +142,14 @@ def literal_calls(ctx: Any, subject: Subject) -> list[Call]:
         tree = trees[path]
         if tree is None:
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and node.lineno == line and _names(node.func, subject.name):
-                call = _literal_call(node, subject)
-                if call is not None and call not in calls:
-                    calls.append(call)
+        for function in _functions_at(tree, line):
+            bound = _bindings(function)
+            for node in ast.walk(function):
+                # The graph keeps one edge per caller: its other calls by that name count too.
+                if isinstance(node, ast.Call) and _names(node.func, subject.name):
+                    call = _literal_call(node, subject, bound)
+                    if call is not None and call not in calls:
+                        calls.append(call)
         if len(calls) >= MAX_CALLS:
             break
     if subject.generator:
@@ -159,16 +162,42 @@ def _names(func: ast.expr, name: str) -> bool:
         (isinstance(func, ast.Attribute) and func.attr == name)
 
 
-def _literal_call(node: ast.Call, subject: Subject) -> Call | None:
+def _functions_at(tree: ast.Module, line: int) -> list[ast.AST]:
+    """The innermost function holding `line` (the module when none does): the caller."""
+    holders = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+               and n.lineno <= line <= (n.end_lineno or n.lineno)]
+    return [max(holders, key=lambda n: n.lineno)] if holders else [tree]
+
+
+def _bindings(function: ast.AST) -> dict[str, ast.expr]:
+    """Names the function binds exactly once, by `name = <literal>`: a test's
+    `values = [1, 2]` then `f(values)` is the call `f([1, 2])`."""
+    stores: dict[str, int] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.arg):
+            stores[node.arg] = stores.get(node.arg, 0) + 2
+    bound: dict[str, ast.expr] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name) and stores.get(node.targets[0].id) == 1 and \
+                _literal(node.value) is not None:
+            bound[node.targets[0].id] = node.value
+    return bound
+
+
+def _literal_call(node: ast.Call, subject: Subject, bound: dict[str, ast.expr]) -> Call | None:
     args: list[str] = []
     for arg in node.args:
-        text = _literal(arg)
+        text = _literal(bound.get(arg.id, arg) if isinstance(arg, ast.Name) else arg)
         if text is None:
             return None
         args.append(text)
     kwargs: list[tuple[str, str]] = []
     for kw in node.keywords:
-        text = _literal(kw.value) if kw.arg else None
+        value = bound.get(kw.value.id, kw.value) if isinstance(kw.value, ast.Name) else kw.value
+        text = _literal(value) if kw.arg else None
         if text is None:
             return None
         kwargs.append((kw.arg, text))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from quiz_exec_repos import OPS, calc_repo, context, rng, target
 
 from comprehend.adversary.mutation.arid import load_arid_rules
 from comprehend.adversary.mutation.mutate import load_operators, mutate_file
+from comprehend.quiz.callsites import literal_calls, runnable
 from comprehend.quiz.kinds import exception_source, output, spot_bug, trace
 from comprehend.quiz.model import Question, Refused
 from comprehend.store import open_store
@@ -228,6 +229,12 @@ def test_a_surviving_mutant_of_a_check_run_asks_what_would_catch_it(quiz):
     assert catching == [question.answer] == ["shipping(20)"]
     assert len(question.choices) >= 3
     assert run_evidence(repo, question) == question.answer
+
+
+def test_a_name_bound_once_to_a_literal_is_that_literal(quiz):
+    _, ctx = quiz
+    subject = runnable(ctx, target(ctx, "calc.ops.shipping"), "output")
+    assert [c.text() for c in literal_calls(ctx, subject)] == ["shipping(30)", "shipping(3)", "shipping(25)"]
 
 
 def test_every_argument_comes_from_a_test_or_caller_as_written(quiz):
