@@ -184,7 +184,8 @@ class QuizScreen(ReviewScreen):
             return
         get("#quiz-heading", Static).update(Text(heading(view.number, question), style="bold"))
         get("#quiz-prompt", Static).update(question.prompt)
-        code = Syntax(question.code, question.language or "python", line_numbers=bool(question.source.start_line),
+        numbered = bool(question.source.start_line) and question.language != "diff"  # a diff has its own
+        code = Syntax(question.code, question.language or "python", line_numbers=numbered,
                       start_line=question.source.start_line or 1, word_wrap=False,
                       theme="ansi_dark") if question.code else ""
         get("#quiz-code", Static).update(code)
