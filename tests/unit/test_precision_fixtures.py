@@ -321,7 +321,7 @@ def test_a_test_really_deleted(repo) -> None:
     assert f.evidence["test"] == "test_free_items_cost_nothing"
 
 
-def test_a_test_deleted_with_the_code_it_tested_is_a_step_milder(repo) -> None:
+def test_a_test_deleted_with_the_code_it_tested_is_low(repo) -> None:
     code = "def migrate_v1(db):\n    return db\n\n\ndef migrate(db):\n    return db\n"
     tests = textwrap.dedent("""\
         from store import migrate, migrate_v1
@@ -338,8 +338,9 @@ def test_a_test_deleted_with_the_code_it_tested_is_a_step_milder(repo) -> None:
         "store.py": "def migrate(db):\n    return db\n",
         "tests/test_store.py": tests.split("\n\n\ndef test_v1")[0].replace(
             "migrate, migrate_v1", "migrate") + "\n"})
-    assert where([f]) == [("deleted-test", "medium", "tests/test_store.py", 5)]
-    assert f.evidence["why"].startswith("it was deleted with the code it tested (store.py: migrate_v1")
+    assert where([f]) == [("deleted-test", "low", "tests/test_store.py", 5)]  # issue 9: low when its code went too
+    assert f.evidence["why"] == ("the code this test called was deleted in the same change, so "
+                                 "the test went with the feature; check nothing else relied on it")
 
 
 def test_an_error_class_change_is_a_rewritten_expectation_a_step_milder(repo) -> None:
