@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from comprehend.git import BranchCommit, branch_commits, commit_patch, local_branches
 from comprehend.history.ledger import record_history
@@ -161,3 +161,9 @@ def load_change_detail(workspace, store: Store, row: ChangeRow) -> ChangeDetail:
             lines.append(DiffLine("meta", text, path, None, False))
     unplaced = tuple(i for i in range(len(findings)) if i not in placed)
     return ChangeDetail(row, tuple(lines), findings, unplaced, check_command(row))
+
+
+def refreshed(store: Store, row: ChangeRow) -> ChangeRow:
+    """The row with the latest check on its commit (after a check ran)."""
+    run = latest_runs_for(store, [row.sha]).get(row.sha)
+    return row if run is None else replace(row, verdict=run["verdict"], run=run["id"])
