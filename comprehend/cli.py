@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "graph": "Export the code graph as JSON, DOT, GraphML or Mermaid.",
     "blame": "Show who wrote each line of a file, human or AI, and the evidence.",
     "check": "Review a change with the adversary; a pre-merge gate for CI.",
+    "ack": "Acknowledge a reviewed finding so it no longer fails check.",
     "merge": "Merge sharded check results into one verdict.",
     "quiz": "Run a team quiz session on this repository's code.",
     "team": "Show the team's comprehension debt, week by week.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from comprehend.adversary.findings import SEVERITY_ORDER, Finding, at_or_above
+from comprehend.adversary.findings import SEVERITY_ORDER, Finding, blocking
 from comprehend.adversary.review import CheckResult
 
 
@@ -14,10 +14,12 @@ def headline(result: CheckResult) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     parts = [f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -SEVERITY_ORDER[kv[0]]) if n]
-    blocking = sum(1 for f in result.findings if at_or_above(f.severity, result.fail_on))
+    counted = len(blocking(result.findings, result.fail_on))
+    acked = sum(1 for f in result.findings if f.acknowledged is not None)
     what = ", ".join(parts) if parts else "no findings"
-    return (f"{result.verdict.upper()}: {what}; {blocking} at or above --fail-on "
-            f"{result.fail_on}")
+    acked_text = f" ({acked} acknowledged, not counted)" if acked else ""
+    return (f"{result.verdict.upper()}: {what}; {counted} at or above --fail-on "
+            f"{result.fail_on}{acked_text}")
 
 
 def change_label(run: dict[str, Any]) -> str:

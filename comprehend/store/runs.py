@@ -104,3 +104,16 @@ def latest_runs_for(store: Store, heads: list[str], kind: str = "check") -> dict
             found[head] = {"id": run_id, "head": head, "base": base, "started_at": started,
                            "verdict": outcome, "summary": json.loads(summary or "{}")}
     return found
+
+
+def findings_by_fingerprint(store: Store, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest recorded finding for each fingerprint starting with `prefix` (a whole
+    fingerprint or a prefix a person copied), newest run first."""
+    pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    rows = store.conn.execute(
+        "SELECT f.rule, f.severity, f.confidence, f.file, f.start_line, f.end_line, f.title, "
+        "f.evidence, f.fingerprint FROM findings f WHERE f.fingerprint LIKE ? "
+        "AND f.rowid = (SELECT MAX(g.rowid) FROM findings g WHERE g.fingerprint = f.fingerprint) "
+        "ORDER BY f.rowid DESC LIMIT ?", (pattern, limit))
+    return [{**dict(zip(FINDING_KEYS, r, strict=True)), "evidence": json.loads(r[7])}
+            for r in rows.fetchall()]

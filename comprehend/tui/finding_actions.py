@@ -36,7 +36,8 @@ def save_ack(screen, finding: FindingRow, reason: str) -> None:
 
     who = current_identity(repo) or os.environ.get("USER") or "unknown"
     try:
-        add_ack(repo.root, finding.fingerprint, reason, who)
+        add_ack(repo.root, finding.fingerprint, reason, who, rule=finding.rule,
+                file=finding.file, title=finding.title)
     except UserError as exc:
         app.notify(exc.message, severity="error")
         return

@@ -37,7 +37,7 @@ def test_help_lists_every_command_under_its_final_name(tmp_path: Path, clean_env
         for line in proc.stdout.split("Commands:")[1].splitlines()
         if line.startswith("  ")
     ]
-    assert listed == ["demo", "review", "scan", "graph", "blame", "check", "merge",
+    assert listed == ["demo", "review", "scan", "graph", "blame", "check", "ack", "merge",
                       "quiz", "team", "serve", "sync"]
     assert list(COMMANDS) == listed
     for option in ("--db FILE", "--config FILE", "--debug"):

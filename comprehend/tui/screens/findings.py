@@ -29,7 +29,7 @@ def load_acks_for(root) -> dict[str, str]:
     """fingerprint -> reason, from the acknowledgments file `check` reads."""
     from comprehend.adversary.acks import load_acks
 
-    return {fingerprint: ack.reason for fingerprint, ack in load_acks(root).items()}
+    return {ack.fingerprint: ack.reason for ack in load_acks(root)}
 
 
 class FindingsScreen(ReviewScreen):
