@@ -11,6 +11,7 @@ from textual.signal import Signal
 
 from comprehend.tui.check_runner import CheckState, cancel_check, start_check
 from comprehend.tui.commands import ReviewCommands
+from comprehend.tui.scan_runner import run_scan
 from comprehend.tui.navigation import SCREENS
 from comprehend.tui.screens.changes import ChangesScreen
 from comprehend.tui.screens.findings import FindingsScreen
@@ -67,7 +68,7 @@ class ReviewApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             keys = getattr(self.screen, "HELP", ())
-            title = getattr(self.screen, "TITLE", None) or "Keys"
+            title = getattr(self.screen, "HELP_TITLE", None) or "Keys"
             self.push_screen(HelpScreen(title, keys))
 
     # --- a check of one commit, shared by Changes, an opened change and the palette --------
@@ -91,6 +92,22 @@ class ReviewApp(App[None]):
         self.notify(state.message, severity="error" if state.outcome in ("fail", "error") else "information")
         if state.outcome in ("pass", "fail"):
             self.data_changed()
+
+    def current_change(self) -> tuple[str, str] | None:
+        """(sha, subject) of the change the current screen is about, if any."""
+        row = getattr(self.screen, "row", None) or (
+            self.screen.selected() if isinstance(self.screen, ChangesScreen) else None)
+        return (row.sha, row.subject) if row is not None else None
+
+    def head_change(self) -> tuple[str, str]:
+        return self.workspace.repo.head, "HEAD"
+
+    async def open_file(self, path: str) -> None:
+        await self.switch_mode("graph")
+        self.screen.open_path(path)
+
+    def scan(self) -> None:
+        run_scan(self)
 
     def data_changed(self) -> None:
         self.data_version += 1

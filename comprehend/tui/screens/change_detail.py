@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from comprehend.errors import UserError
 from comprehend.tui.widgets.check_progress import CheckProgress
-from comprehend.tui.widgets.finding_card import FindingCard
+from comprehend.tui.widgets.finding_card import finding_card
 from comprehend.views.changes import ChangeDetail, ChangeRow, load_change_detail, refreshed
 
 LINE_STYLE = {"file": "bold", "hunk": "cyan", "add": "green", "delete": "red", "meta": "dim"}
@@ -32,7 +32,7 @@ def diff_text(lines) -> Text:
 
 
 class ChangeDetailScreen(Screen[None]):
-    TITLE = "Change"
+    HELP_TITLE = "Change"
     HELP = (
         ("esc", "back to Changes (cancels a running check first)"),
         ("r", "run check on this change"),
@@ -94,13 +94,13 @@ class ChangeDetailScreen(Screen[None]):
             if line.findings:
                 widgets.append(Static(diff_text(chunk), classes="diff-chunk"))
                 chunk = []
-                widgets += [FindingCard(detail.findings[i]) for i in line.findings]
+                widgets += [finding_card(detail.findings[i]) for i in line.findings]
         if chunk:
             widgets.append(Static(diff_text(chunk), classes="diff-chunk"))
         if detail.unplaced:
             widgets.append(Static(Text("Findings on lines outside this diff", style="bold"),
                                   classes="change-summary"))
-            widgets += [FindingCard(detail.findings[i]) for i in detail.unplaced]
+            widgets += [finding_card(detail.findings[i]) for i in detail.unplaced]
         await body.mount_all(widgets)
         body.loading = False
 

@@ -30,7 +30,7 @@ def verdict_text(verdict: str | None) -> Text:
 
 class ChangesScreen(ReviewScreen):
     MODE = "changes"
-    TITLE = "Changes"
+    HELP_TITLE = "Changes"
     HELP = (
         ("enter", "open the change: its diff, AI lines marked, findings inline"),
         ("r", "run check on the selected change (a progress bar; esc cancels)"),

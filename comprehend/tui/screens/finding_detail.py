@@ -12,14 +12,14 @@ from textual.widgets import Footer, Header
 
 from comprehend.errors import UserError
 from comprehend.tui.finding_actions import acknowledge, open_in_editor
-from comprehend.tui.widgets.finding_card import FindingCard
+from comprehend.tui.widgets.finding_card import finding_card
 from comprehend.tui.widgets.source_view import SourceView
 from comprehend.views.findings import FindingRow
 from comprehend.views.graph import SourceFile, load_source
 
 
 class FindingDetailScreen(Screen[None]):
-    TITLE = "Finding"
+    HELP_TITLE = "Finding"
     HELP = (
         ("esc", "back to Findings"),
         ("a", "acknowledge it with a reason"),
@@ -41,7 +41,7 @@ class FindingDetailScreen(Screen[None]):
         with Horizontal(id="finding-detail"):
             yield SourceView(id="finding-source")
             with VerticalScroll(id="finding-evidence"):
-                yield FindingCard(self.finding)
+                yield finding_card(self.finding)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -34,7 +34,7 @@ def load_acks_for(root) -> dict[str, str]:
 
 class FindingsScreen(ReviewScreen):
     MODE = "findings"
-    TITLE = "Findings"
+    HELP_TITLE = "Findings"
     HELP = (
         ("enter", "open the finding: its code with its lines marked, its evidence"),
         ("a", "acknowledge it with a reason (written where `check` reads it)"),

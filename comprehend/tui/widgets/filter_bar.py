@@ -19,10 +19,13 @@ class FilterBar(Input):
 
     def __init__(self, hint: str, *, id: str) -> None:
         super().__init__(placeholder=f"filter: {hint}", id=id, classes="filter-bar")
+        # Hidden and out of the focus chain until `/`: a focused input would take the
+        # screen's letter and number keys.
         self.display = False
+        self.can_focus = False
 
     def open(self) -> None:
-        self.display = True
+        self.display = self.can_focus = True
         self.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -32,9 +35,10 @@ class FilterBar(Input):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.display = bool(self.value)
+        self.can_focus = False
         self.screen.focus_next()
 
     def action_clear(self) -> None:
         self.value = ""
-        self.display = False
+        self.display = self.can_focus = False
         self.screen.focus_next()

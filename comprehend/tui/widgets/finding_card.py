@@ -4,7 +4,7 @@ test, the re-run command) folded until opened."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
 from comprehend.views.findings import FindingRow
@@ -17,23 +17,23 @@ def severity_text(severity: str) -> Text:
     return Text(severity, style=SEVERITY_STYLE.get(severity, ""))
 
 
-class FindingCard(Collapsible):
-    def __init__(self, finding: FindingRow, *, collapsed: bool = False) -> None:
-        ack = " (acknowledged)" if finding.acknowledged else ""
-        title = f"{finding.severity.upper()} {finding.rule} · line {finding.start_line}: {finding.title}{ack}"
-        super().__init__(title=title, collapsed=collapsed, classes=f"finding-card sev-{finding.severity}")
-        self.finding = finding
-
-    def compose(self) -> ComposeResult:
-        f = self.finding
-        yield Static(Text(f"{f.file}:{f.start_line}-{f.end_line} · run {f.run} · "
-                          f"confidence {f.confidence:.2f}", style="dim"), classes="evidence-line")
-        if f.acknowledged:
-            yield Static(Text(f"acknowledged: {f.acknowledged}", style="italic"), classes="evidence-line")
-        for section in f.evidence:
-            if section.long:
-                with Collapsible(title=section.label, collapsed=True, classes="evidence-fold"):
-                    yield Static(Text(section.text), classes="evidence-text")
-            else:
-                yield Static(Text.assemble((f"{section.label}: ", "bold"), section.text),
-                             classes="evidence-line")
+def finding_card(finding: FindingRow, *, collapsed: bool = False) -> Collapsible:
+    """A Collapsible titled with the finding; inside, where it is and its evidence."""
+    f = finding
+    ack = " (acknowledged)" if f.acknowledged else ""
+    parts: list[Widget] = [Static(Text(f"{f.file}:{f.start_line}-{f.end_line} · run {f.run} · "
+                                       f"confidence {f.confidence:.2f}", style="dim"),
+                                  classes="evidence-line")]
+    if f.acknowledged:
+        parts.append(Static(Text(f"acknowledged: {f.acknowledged}", style="italic"),
+                            classes="evidence-line"))
+    for section in f.evidence:
+        if section.long:
+            parts.append(Collapsible(Static(Text(section.text), classes="evidence-text"),
+                                     title=section.label, collapsed=True, classes="evidence-fold"))
+        else:
+            parts.append(Static(Text.assemble((f"{section.label}: ", "bold"), section.text),
+                                classes="evidence-line"))
+    title = f"{f.severity.upper()} {f.rule} · line {f.start_line}: {f.title}{ack}"
+    return Collapsible(*parts, title=title, collapsed=collapsed,
+                       classes=f"finding-card sev-{f.severity}")
