@@ -33,7 +33,7 @@ class EvidenceSection:
     @property
     def long(self) -> bool:
         """Shown folded (expand to read): a diff, a test body, a long command."""
-        return "\n" in self.text or len(self.text) > 100
+        return "\n" in self.text or (len(self.text) > 100 and self.key != "why")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class ChangesScreen(ReviewScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="changes"):
-            yield FilterBar(", ".join(f"{k}:" for k in FILTER_KEYS) + " since: until:", id="changes-filter")
+            yield FilterBar(", ".join(f"{k}:" for k in FILTER_KEYS) + " since: until:", id="changes-filter", then="#change-list")
             yield KeyTable("Branches", id="branches")
             yield KeyTable("AI-authored changes", id="change-list")
             yield CheckProgress()
@@ -56,6 +56,7 @@ class ChangesScreen(ReviewScreen):
         self.query_one("#change-list", KeyTable).add_columns(
             "Date", "Commit", "Tool", "Author", "Branch", "Check", "Subject")
         self.query_one("#changes").loading = True
+        self.query_one("#change-list").focus()  # the list you act on, before the branches
         self.app.data_signal.subscribe(self, lambda _version: self.load())
         self.load()
 
@@ -105,7 +106,7 @@ class ChangesScreen(ReviewScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((r for r in self.view.rows if r.sha == key), None)
 
-    def on_filter_bar_changed(self, _event: FilterBar.Changed) -> None:
+    def on_filter_bar_filtered(self, _event: FilterBar.Filtered) -> None:
         self.refill()
 
     def on_data_table_row_selected(self, event: KeyTable.RowSelected) -> None:

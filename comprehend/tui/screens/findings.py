@@ -55,7 +55,7 @@ class FindingsScreen(ReviewScreen):
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="findings"):
-            yield FilterBar(", ".join(f"{k}:" for k in FILTER_KEYS), id="findings-filter")
+            yield FilterBar(", ".join(f"{k}:" for k in FILTER_KEYS), id="findings-filter", then="#finding-list")
             yield KeyTable("Findings", id="finding-list")
 
     def on_mount(self) -> None:
@@ -118,7 +118,7 @@ class FindingsScreen(ReviewScreen):
             return None
         return rows[min(table.cursor_row, len(rows) - 1)]
 
-    def on_filter_bar_changed(self, _event: FilterBar.Changed) -> None:
+    def on_filter_bar_filtered(self, _event: FilterBar.Filtered) -> None:
         self.refill()
 
     def on_data_table_header_selected(self, event: KeyTable.HeaderSelected) -> None:

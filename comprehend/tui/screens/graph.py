@@ -38,7 +38,8 @@ class GraphScreen(ReviewScreen):
     HELP = (
         ("enter", "expand a module or symbol; on a caller, callee or test: follow it"),
         ("backspace", "back to where you followed from"),
-        ("/", "find modules and symbols by name (esc clears)"),
+        ("/", "find modules and symbols by name"),
+        ("esc", "clear the find"),
         ("→ / ←", "expand / collapse"),
         ("tab", "to the source panel and back"),
     )
@@ -52,7 +53,7 @@ class GraphScreen(ReviewScreen):
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="graph"):
             with Vertical(id="graph-left"):
-                yield FilterBar("a module path or symbol name", id="graph-filter")
+                yield FilterBar("a module path or symbol name", id="graph-filter", then="#graph-tree")
                 tree: Tree = Tree("modules", id="graph-tree")
                 tree.show_root = False
                 tree.auto_expand = False
@@ -63,6 +64,7 @@ class GraphScreen(ReviewScreen):
         self.history: list[str] = []
         self.sources: dict[str, SourceFile] = {}
         self.pending_path: str | None = None  # a file to open once the graph is loaded
+        self.wanted: str | None = None  # the file the source panel should show
 
     def on_mount(self) -> None:
         self.query_one("#graph-tree").loading = True
@@ -176,6 +178,7 @@ class GraphScreen(ReviewScreen):
     def show_source(self, entry: GraphEntry) -> None:
         if not entry.path or entry.kind == "external":
             return
+        self.wanted = entry.path
         cached = self.sources.get(entry.path)
         if cached is not None:
             self.put_source(cached, entry.start_line)
@@ -191,6 +194,8 @@ class GraphScreen(ReviewScreen):
 
     def put_source(self, source: SourceFile, line: int) -> None:
         self.sources[source.path] = source
+        if source.path != self.wanted:  # read for a selection since moved on
+            return
         view = self.query_one(SourceView)
         if view.border_title != source.path:
             view.show(source.text, source.language, ai_lines=source.ai_lines)
@@ -211,6 +216,7 @@ class GraphScreen(ReviewScreen):
             self.select(module.id)
         else:
             self.say(f"{path} is not in the code graph (no grammar for it); its source:")
+            self.wanted = path
             self.read_source(path, 1)
 
     def select(self, node_id: str) -> None:
@@ -223,8 +229,12 @@ class GraphScreen(ReviewScreen):
         tree = self.query_one("#graph-tree", Tree)
         target = self.find_node(tree.root, module or node_id, node_id)
         if target is not None:
-            tree.move_cursor(target)
-            tree.scroll_to_node(target, animate=False)
+            # Nodes just added have no line in the tree until it has laid them out.
+            def move() -> None:
+                tree.move_cursor(target)
+                tree.scroll_to_node(target, animate=False)
+
+            self.call_after_refresh(move)
 
     def find_node(self, root: TreeNode, module: str, node_id: str) -> TreeNode | None:
         assert self.view is not None
@@ -247,7 +257,7 @@ class GraphScreen(ReviewScreen):
                         frontier.append(child)
         return top
 
-    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+    def on_filter_bar_filtered(self, event: FilterBar.Filtered) -> None:
         self.fill(event.text)
 
     def action_filter(self) -> None:

@@ -14,6 +14,7 @@ FOCUS_STYLE = Style(bgcolor="#5a1a1a")  # a dim red under a finding's lines
 class SourceView(TextArea):
     def __init__(self, *, id: str) -> None:
         super().__init__("", read_only=True, show_line_numbers=True, soft_wrap=False,
+                         highlight_cursor_line=False,
                          id=id, theme="monokai")
         self.ai_lines: frozenset[int] = frozenset()
         self.focus_lines: frozenset[int] = frozenset()
