@@ -203,7 +203,11 @@ def test_graph_expands_symbols_follows_a_caller_and_goes_back(checked_demo) -> N
     assert "Impact: " in info
     assert title == "shopcart/discounts.py"
     assert back == ("entry", "shopcart.discounts.bulk_discount")
-    assert found == ["ƒ loyalty_discount"]
+    assert found[0] == "ƒ loyalty_discount"  # the highest-ranked match first, then its tests
+    assert sorted(found[1:]) == [
+        "ƒ test_loyalty_discount_for_long_standing_customers test",
+        "ƒ test_loyalty_discount_handles_new_customers test",
+        "ƒ test_loyalty_discount_returns_a_value test"]
 
 
 def test_help_lists_every_key_of_each_screen(checked_demo) -> None:
