@@ -39,6 +39,9 @@ class ReviewApp(App[None]):
     MODES = {mode: SCREEN_CLASSES[mode] for mode, _label in SCREENS}
     DEFAULT_MODE = "overview"
     COMMANDS = App.COMMANDS | {ReviewCommands}
+    # Classes on the screen by terminal size, for the stylesheet: 80x24 and 200x60 both work.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         *(
             Binding(str(n), f"show_screen('{mode}')", label)

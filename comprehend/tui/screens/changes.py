@@ -33,7 +33,7 @@ class ChangesScreen(ReviewScreen):
     HELP_TITLE = "Changes"
     HELP = (
         ("enter", "open the change: its diff, AI lines marked, findings inline"),
-        ("r", "run check on the selected change (a progress bar; esc cancels)"),
+        ("r", "check the selected change in the background (esc cancels)"),
         ("/", "filter: words, tool: author: path: branch: since: until:"),
         ("esc", "cancel the running check, or clear the filter"),
     )

@@ -202,8 +202,7 @@ class GraphScreen(ReviewScreen):
             view.border_title = source.path
         view.border_subtitle = (f"{len(source.ai_lines):,} lines by AI" if source.attributed
                                 else "AI lines not attributed yet (the Overview counts them)")
-        view.move_cursor((max(line - 1, 0), 0))
-        view.scroll_to(y=max(line - 4, 0), animate=False)
+        view.call_after_refresh(view.go_to, line)
 
     def open_path(self, path: str) -> None:
         """A file from the palette: its module in the tree, or just its source."""

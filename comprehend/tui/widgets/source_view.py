@@ -27,9 +27,13 @@ class SourceView(TextArea):
         self.load_text(text)
         self._line_cache.clear()
         if line is not None:
-            row = max(line - 1, 0)
-            self.move_cursor((row, 0))
-            self.scroll_to(y=max(row - 3, 0), animate=False)
+            self.call_after_refresh(self.go_to, line)
+
+    def go_to(self, line: int) -> None:
+        """Cursor on 1-based `line`, with a few lines of context above it."""
+        row = max(line - 1, 0)
+        self.move_cursor((row, 0))
+        self.scroll_to(y=max(row - 3, 0), animate=False)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
