@@ -165,8 +165,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from comprehend.demo import build_demo
     from largerepo import build_large
+
+    from comprehend.demo import build_demo
 
     with tempfile.TemporaryDirectory(prefix="comprehend-bench-tui-") as tmp:
         demo = build_demo(Path(tmp) / "shopcart").path

@@ -11,8 +11,8 @@ from textual.signal import Signal
 
 from comprehend.tui.check_runner import CheckState, cancel_check, start_check
 from comprehend.tui.commands import ReviewCommands
-from comprehend.tui.scan_runner import run_scan
 from comprehend.tui.navigation import SCREENS
+from comprehend.tui.scan_runner import run_scan
 from comprehend.tui.screens.changes import ChangesScreen
 from comprehend.tui.screens.findings import FindingsScreen
 from comprehend.tui.screens.graph import GraphScreen

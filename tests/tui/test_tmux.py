@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-
 TMUX = shutil.which("tmux")
 DEADLINE_S = 30
 

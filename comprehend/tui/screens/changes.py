@@ -11,7 +11,6 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Static
 
 from comprehend.errors import UserError
 from comprehend.tui.screens.base import ReviewScreen

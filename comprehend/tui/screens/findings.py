@@ -19,7 +19,13 @@ from comprehend.tui.widgets.filter_bar import FilterBar
 from comprehend.tui.widgets.finding_card import severity_text
 from comprehend.tui.widgets.key_table import KeyTable
 from comprehend.views.filters import describe, parse_query
-from comprehend.views.findings import FILTER_KEYS, SORT_KEYS, FindingRow, FindingsView, load_findings
+from comprehend.views.findings import (
+    FILTER_KEYS,
+    SORT_KEYS,
+    FindingRow,
+    FindingsView,
+    load_findings,
+)
 
 COLUMNS = (("severity", "Severity"), ("rule", "Rule"), ("file", "File"), ("lines", "Lines"),
            ("run", "Run"), ("ack", "Ack"), ("title", "Title"))

@@ -20,7 +20,14 @@ from comprehend.errors import UserError
 from comprehend.tui.screens.base import ReviewScreen
 from comprehend.tui.widgets.filter_bar import FilterBar
 from comprehend.tui.widgets.source_view import SourceView
-from comprehend.views.graph import RELATIONS, GraphEntry, GraphView, SourceFile, load_graph_view, load_source
+from comprehend.views.graph import (
+    RELATIONS,
+    GraphEntry,
+    GraphView,
+    SourceFile,
+    load_graph_view,
+    load_source,
+)
 
 KIND_MARK = {"module": "▤", "package": "▣", "class": "◆", "function": "ƒ", "constant": "≡",
              "external": "○"}

@@ -18,9 +18,8 @@ from comprehend.errors import UserError
 from comprehend.graph.build import build_graph
 from comprehend.history.share import LineShare, PendingShare, line_share
 from comprehend.tui.screens.base import ReviewScreen
-from comprehend.tui.widgets.key_table import KeyTable
 from comprehend.tui.screens.changes import verdict_text
-from comprehend.views.risk import BranchCheck, ModuleRisk, branch_checks, module_risks, risk_text
+from comprehend.tui.widgets.key_table import KeyTable
 from comprehend.views.overview import (
     Overview,
     author_label,
@@ -33,6 +32,7 @@ from comprehend.views.overview import (
     share_text,
     summary_line,
 )
+from comprehend.views.risk import BranchCheck, ModuleRisk, branch_checks, module_risks, risk_text
 
 
 class OverviewScreen(ReviewScreen):
