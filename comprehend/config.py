@@ -91,8 +91,19 @@ class Config:
     adversary: AdversaryConfig = field(default_factory=AdversaryConfig)
     graph: GraphConfig = field(default_factory=GraphConfig)
     attribution: AttributionConfig = field(default_factory=AttributionConfig)
-    # Where the config came from: the file path, or None for built-in defaults.
+    # Where the config came from: the file path (or REV:path when read from a commit), or
+    # None for built-in defaults.
     source: str | None = field(default=None, metadata={"internal": True})
+    # How it was chosen: "explicit" (--config FILE), a commit sha (read from that commit's
+    # objects, the base of a change under review), or None (the working tree).
+    read_from: str | None = field(default=None, metadata={"internal": True})
+    # Where the repository's own adversary/ and quizzes/ policy folders are read from: None
+    # means the working tree; `check` points it at a copy of the base commit's folders.
+    policy_root: str | None = field(default=None, metadata={"internal": True})
+
+    def policy_dir(self, repo_root: Path) -> Path:
+        """The folder whose adversary/ and quizzes/ override the shipped policy."""
+        return Path(self.policy_root) if self.policy_root else repo_root
 
 
 def load_config(root: Path, explicit: Path | None = None) -> Config:
@@ -100,7 +111,9 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"--config {explicit}: no such file; pass an existing TOML file")
-        return _load_file(explicit, table_path=("tool", "comprehend") if explicit.name == "pyproject.toml" else ())
+        chosen = _load_file(explicit, table_path=("tool", "comprehend")
+                            if explicit.name == "pyproject.toml" else ())
+        return dataclasses.replace(chosen, read_from="explicit")
     own = root / CONFIG_FILE
     if own.is_file():
         return _load_file(own, table_path=())
@@ -112,6 +125,52 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
         if table is not None:
             return _load_data(pyproject, text, table, ("tool", "comprehend"))
     return Config()
+
+
+def config_from_texts(own: bytes | None, pyproject: bytes | None, where: str) -> Config:
+    """The configuration as `load_config` would choose it, from the contents of
+    .comprehend.toml and pyproject.toml (None: absent) stored in `where`, a commit label such
+    as "1a2b3c4d5e6f" (errors then name "1a2b3c4d5e6f:.comprehend.toml")."""
+    if own is not None:
+        label = Path(f"{where}:{CONFIG_FILE}")
+        text = _decode(own, label)
+        return _load_data(label, text, _parse(label, text), ())
+    if pyproject is not None:
+        label = Path(f"{where}:pyproject.toml")
+        text = _decode(pyproject, label)
+        table = comprehend_table(_parse(label, text))
+        if table is not None:
+            if not isinstance(table, dict):
+                raise ConfigError(f"{label}: [tool.comprehend] must be a table")
+            return _load_data(label, text, table, ("tool", "comprehend"))
+    return Config()
+
+
+def config_file_from_text(data: bytes, label: str) -> Config:
+    """The configuration in one file's contents (a pyproject.toml's [tool.comprehend] table,
+    or a whole .comprehend.toml-style file); `label` names it in errors."""
+    path = Path(label)
+    text = _decode(data, path)
+    parsed = _parse(path, text)
+    if path.name == "pyproject.toml":
+        table = comprehend_table(parsed)
+        if not isinstance(table, dict):
+            return Config()
+        return _load_data(path, text, table, ("tool", "comprehend"))
+    return _load_data(path, text, parsed, ())
+
+
+def comprehend_table(pyproject: dict[str, Any]) -> Any:
+    """The [tool.comprehend] table of a parsed pyproject.toml, or None."""
+    tool = pyproject.get("tool", {})
+    return tool.get("comprehend") if isinstance(tool, dict) else None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
 
 
 def _read(path: Path) -> str:

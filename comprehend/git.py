@@ -260,6 +260,11 @@ def current_identity(repo: Repository) -> str | None:
     return f"{name} <{email}>" if name and email else name or email
 
 
+def user_email(repo: Repository) -> str | None:
+    """`git config user.email` here (who acknowledges a finding), or None if unset."""
+    return git_text(["config", "user.email"], repo.root, check=False).strip() or None
+
+
 # --- Commit log for the review's Overview (comprehend/overview.py) ----------------------
 
 
@@ -417,6 +422,41 @@ def paths_at(repo: Repository, rev: str, paths: Sequence[str]) -> dict[str, Trac
         if kind == b"blob" and path in wanted:
             found[path] = TrackedFile(path, blob.decode(), mode.decode(),
                                       int(size) if size != b"-" else -1)
+    return found
+
+
+def files_under(repo: Repository, rev: str, folders: Sequence[str]) -> list[TrackedFile]:
+    """Every file tracked in `rev` under the given repository-relative folders."""
+    if not folders:
+        return []
+    out = run_git(["--literal-pathspecs", "ls-tree", "-r", "-z", "--long", "--full-tree", rev,
+                   "--", *folders], repo.root).stdout
+    found: list[TrackedFile] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, kind, blob, size = meta.split()
+        if kind == b"blob":
+            found.append(TrackedFile(name.decode("utf-8", "surrogateescape"), blob.decode(),
+                                     mode.decode(), int(size) if size != b"-" else -1))
+    return found
+
+
+def line_commits(repo: Repository, rev: str, path: str) -> dict[int, str]:
+    """Line number -> the commit that last wrote that line of `path` as it is in `rev`
+    (plain `git blame`: no move or copy detection, so a copied line belongs to whoever
+    pasted it). {} when the file is not in `rev`."""
+    proc = run_git(["--literal-pathspecs", "blame", "--porcelain", "--root", rev, "--", path],
+                   repo.root, check=False)
+    if proc.returncode != 0:
+        return {}
+    found: dict[int, str] = {}
+    for raw in proc.stdout.split(b"\n"):
+        parts = raw.split(b" ")
+        if len(parts) in (3, 4) and len(parts[0]) >= 40 and parts[1].isdigit() \
+                and parts[2].isdigit() and all(c in b"0123456789abcdef" for c in parts[0]):
+            found[int(parts[2])] = parts[0].decode()
     return found
 
 

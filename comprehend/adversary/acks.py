@@ -244,3 +244,78 @@ def unused_acks(findings: list[Finding], acks: list[Ack]) -> list[Ack]:
     """Acknowledgments that matched no finding of this run (fixed, or from another change)."""
     seen = {f.fingerprint for f in findings}
     return [a for a in acks if a.fingerprint not in seen]
+
+
+# --- The acknowledgments a check run sees ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeAcks:
+    """The acknowledgments for a change under review: those on its base, and those the
+    change itself adds (which never count for its own findings)."""
+
+    acks: tuple[Ack, ...]
+    in_change: frozenset[str]  # fingerprints acknowledged only inside the change
+    added_by: dict[str, str]  # fingerprint -> the commit that added its acknowledgment
+    notes: tuple[str, ...] = ()
+
+    def apply(self, repo: Any, config: Any, findings: list[Finding]) -> list[Finding]:
+        """Mark the findings; the commits that added matching acknowledgments on the base
+        are classified (only those), and an AI-authored one's acknowledgment is refused."""
+        matched = {f.fingerprint for f in findings} & {a.fingerprint for a in self.acks}
+        commits = {self.added_by[fp] for fp in matched - self.in_change if fp in self.added_by}
+        ai_commits = _ai_commits(repo, config, commits)
+        ai_added = {fp for fp in matched if self.added_by.get(fp) in ai_commits}
+        return apply_acks(findings, list(self.acks), ai_added=ai_added,
+                          in_change=set(self.in_change), added_by=self.added_by)
+
+
+def change_acks(repo: Any, base: str, head: str | None) -> ChangeAcks:
+    """Acknowledgments of the base commit (each with the commit that added it, by blame) and
+    those added by the change (head, or the working tree when head is None). A malformed
+    file on the base is an error; one in the change is noted and ignored."""
+    from comprehend import git
+
+    base_blob = git.read_blobs(repo, [f"{base}:{ACKS_FILE}"]).get(f"{base}:{ACKS_FILE}")
+    base_acks = parse_acks(base_blob, f"{base[:12]}:{ACKS_FILE}") if base_blob else []
+    added_by: dict[str, str] = {}
+    if base_acks:
+        lines = git.line_commits(repo, base, ACKS_FILE)
+        text = base_blob.decode("utf-8") if base_blob else ""
+        for ack in base_acks:
+            line = _fingerprint_line(text, ack)
+            if line in lines:
+                added_by[ack.fingerprint] = lines[line]
+    notes: list[str] = []
+    try:
+        if head is None:
+            head_acks = load_acks(repo.root)
+        else:
+            blob = git.read_blobs(repo, [f"{head}:{ACKS_FILE}"]).get(f"{head}:{ACKS_FILE}")
+            head_acks = parse_acks(blob, f"{head[:12]}:{ACKS_FILE}") if blob else []
+    except ConfigError as exc:
+        head_acks = []
+        notes.append(f"the change's acknowledgments were not read: {exc.message}")
+    known = {a.fingerprint for a in base_acks}
+    added = [a for a in head_acks if a.fingerprint not in known]
+    return ChangeAcks(acks=tuple(base_acks + added),
+                      in_change=frozenset(a.fingerprint for a in added),
+                      added_by=added_by, notes=tuple(notes))
+
+
+def _fingerprint_line(text: str, ack: Ack) -> int:
+    """The line holding the entry's fingerprint (the line a person wrote to acknowledge)."""
+    lines = text.splitlines()
+    for n in range(max(ack.line, 1), len(lines) + 1):
+        if ack.fingerprint in lines[n - 1].lower() and "fingerprint" in lines[n - 1]:
+            return n
+    return ack.line
+
+
+def _ai_commits(repo: Any, config: Any, commits: set[str]) -> set[str]:
+    if not commits:
+        return set()
+    from comprehend.history.attribution import classify_commits
+
+    found = classify_commits(repo, config, sorted(commits), walk=False)
+    return {c.sha for c in found if c.cls == "ai"}

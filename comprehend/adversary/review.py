@@ -18,6 +18,8 @@ from typing import Any
 
 from comprehend import __version__, git
 from comprehend.adversary import scope as scopes
+from comprehend.adversary.acks import change_acks
+from comprehend.adversary.basepolicy import policy_at_base, policy_changes
 from comprehend.adversary.changes import Sources, is_python, read_change, resolve_spec
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding, verdict
@@ -71,14 +73,17 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
               progress: Progress | None = None) -> CheckResult:
     say = progress or (lambda message: None)
     started, clock = _now(), time.monotonic()
+    spec = resolve_spec(repo, options.base, options.head)
+    base_policy = policy_at_base(repo, config, spec.base)  # never the head's own policy
+    config = base_policy.config
     fail_on = options.fail_on or config.adversary.fail_on
     chosen = severities(config)  # checks [adversary] severity before any work
-    spec = resolve_spec(repo, options.base, options.head)
     say("reading the change")
     change = read_change(repo, spec)
     scope = _scope(repo, config, store, change, options, say)
-    notes = [scope.description, *_change_notes(repo, change)]
+    notes = [scope.description, base_policy.note, *_change_notes(repo, change)]
     findings = _static_findings(repo, config, store, change, notes, say)
+    tampering = policy_changes(change, Sources(repo, change), config, repo.root)
     mutation_stats: dict[str, Any] | None = None
     if options.execute:
         say("mutation testing")
@@ -87,12 +92,18 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     else:
         notes.append("--no-exec: static rules only, no test was run (no surviving-mutant findings)")
 
-    findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)])
+    findings = _dedupe([f for f in apply_severities(findings, chosen) if scope.covers(f)]
+                       + apply_severities(tampering, chosen))  # whoever the author claims to be
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.file, f.start_line, f.rule))
+    # acknowledgments from the tip of the base branch: one landed there after the change
+    # branched off still counts
+    acks = change_acks(repo, git.resolve_ref(repo, spec.base_ref, option="--base"), spec.head)
+    findings = acks.apply(repo, config, findings)
+    notes += acks.notes
     outcome = verdict(findings, fail_on)
-    policy_files = _policy_files(repo.root)
-    notes += [f"policy from the repository: {f.path}" for f in policy_files if f.overridden
-              and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
+    policy_files = _policy_files(config.policy_dir(repo.root))
+    notes += [f"policy from the repository: adversary/{f.name}" for f in policy_files
+              if f.overridden and f.path.resolve() != (builtin_dir("adversary") / f.name).resolve()]
     run: dict[str, Any] = {
         "kind": "check",
         "tool": f"comprehend {__version__}",
@@ -118,6 +129,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "mutation": mutation_stats,
         "notes": notes,
         "counts": _counts(findings),
+        "acknowledged": sum(1 for f in findings if f.acknowledged is not None),
     }
     if store is not None:
         run["id"] = _record(store, run, outcome, findings)
@@ -154,8 +166,8 @@ def _change_notes(repo: Repository, change: Change) -> list[str]:
 def _static_findings(repo: Repository, config: Config, store: Any, change: Change,
                      notes: list[str], say: Progress) -> list[Finding]:
     sources = Sources(repo, change)
-    smell_policy, _ = load_smell_policy(repo.root)
-    risky_policy, _ = load_risky_policy(repo.root)
+    smell_policy, _ = load_smell_policy(config.policy_dir(repo.root))
+    risky_policy, _ = load_risky_policy(config.policy_dir(repo.root))
     say("static rules")
     findings = find_smells(change, sources, smell_policy)
     findings += find_risky(change, sources, risky_policy)
@@ -238,7 +250,8 @@ def _policy_files(repo_root: Path) -> list:
 
 
 def config_hash(config: Config) -> str:
-    data = json.dumps(_plain(dataclasses.replace(config, source=None)), sort_keys=True)
+    data = json.dumps(_plain(dataclasses.replace(config, source=None, read_from=None,
+                                                 policy_root=None)), sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 

@@ -20,6 +20,7 @@ from comprehend.adversary.pytests import (
     source_lines,
 )
 from comprehend.adversary.rules import rule_finding
+from comprehend.adversary.tables import table_rewrites
 
 
 def find_rewrites(change: Change, sources: Sources, policy: SmellPolicy,
@@ -43,7 +44,8 @@ def find_rewrites(change: Change, sources: Sources, policy: SmellPolicy,
                     findings += _compare(f, old, new, policy, code, new_text or "")
             elif _body(old) not in new_bodies and name.rsplit(".", 1)[-1] not in moved_to:
                 findings.append(_deleted(change, f, old, old_text or ""))
-    return findings
+    # expectation tables and snapshots; deleted-test is low when its code went too
+    return table_rewrites(change, sources, policy, code, findings)
 
 
 def _body(fn: PyTestFunction) -> str:

@@ -63,6 +63,13 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "The diff changes CI configuration or hooks.",
          "A changed pipeline can switch off the checks that would catch everything else; "
          "usually benign, so informational by default."),
+    Rule("policy-change", "high",
+         "The diff edits comprehend's own configuration or policy: .comprehend.toml, "
+         "[tool.comprehend] in pyproject.toml, the adversary/ or quizzes/ folders, or the "
+         "--config file; check used the base commit's instead.",
+         "A change must not choose the rules it is judged by (a raised fail_on, a lowered "
+         "severity, another test command, an edited smell rule): a person reviews it, and "
+         "merges it past the gate knowingly."),
     Rule("secret", "high",
          "An added line contains something that looks like a credential.",
          "A committed secret is exposed to everyone with read access and stays in history."),
@@ -99,6 +106,8 @@ def severities(config: Config) -> dict[str, str]:
 
 
 def apply_severities(findings: list[Finding], chosen: dict[str, str]) -> list[Finding]:
-    """Findings with the severity in force for their rule (rules not in the catalog keep
-    their own)."""
-    return [dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]
+    """Findings with the severity in force for their rule. Rules not in the catalog keep
+    their own, and so does a finding its rule lowered below the default for a stated reason
+    (a deleted test whose code was deleted too is low whatever deleted-test is set to)."""
+    return [f if f.rule in RULES and SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[RULES[f.rule].severity]
+            else dataclasses.replace(f, severity=chosen.get(f.rule, f.severity)) for f in findings]

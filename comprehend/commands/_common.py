@@ -9,11 +9,14 @@ import click
 from comprehend.errors import NotBuiltError
 
 
-def workspace_from(ctx: click.Context, path: Path | str):
+def workspace_from(ctx: click.Context, path: Path | str, config_at=None):
+    """`config_at(repo) -> commit`: read the configuration committed there, not the working
+    tree's (--config FILE still wins)."""
     from comprehend.workspace import open_workspace
 
     obj = ctx.find_root().obj or {}
-    return open_workspace(path, db=obj.get("db"), config_file=obj.get("config"))
+    return open_workspace(path, db=obj.get("db"), config_file=obj.get("config"),
+                          config_at=config_at)
 
 
 def not_built(name: str, what: str) -> click.Command:

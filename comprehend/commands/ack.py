@@ -67,7 +67,7 @@ def command(ctx: click.Context, fingerprint: str, path: Path, reason: str, force
 def _who(repo) -> str:
     from comprehend import git
 
-    email = git.git_text(["config", "user.email"], repo.root, check=False).strip()
+    email = git.user_email(repo)
     if not email:
         raise UserError("git user.email is not set: an acknowledgment names who made it; set "
                         "it with `git config user.email you@example.com`")

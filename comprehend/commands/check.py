@@ -43,6 +43,7 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
             output: Path | None, shard: str | None) -> None:
     """Review a change with the adversary: test integrity, risky changes and (unless
     --no-exec) mutation testing of the lines it added. This runs the repository's tests."""
+    from comprehend.adversary.changes import resolve_spec
     from comprehend.adversary.review import CheckOptions, run_check
     from comprehend.adversary.shards import parse_shard
 
@@ -51,7 +52,9 @@ def command(ctx: click.Context, path: Path, base: str | None, head: str | None,
         # pre-commit's pre-push stage: review exactly what is being pushed
         base = os.environ["PRE_COMMIT_FROM_REF"]
         head = os.environ.get("PRE_COMMIT_TO_REF") or None
-    ws = workspace_from(ctx, path)
+    # Configuration from the base of the change, never the head under review (it must not
+    # choose its own gate); --config FILE still wins.
+    ws = workspace_from(ctx, path, config_at=lambda repo: resolve_spec(repo, base, head).base)
     options = CheckOptions(base=base, head=head, all_authors=all_authors, fail_on=fail_on,
                            execute=not no_exec, shard=shard_spec)
     with ws.open_store() as store, _progress() as say:

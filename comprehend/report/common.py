@@ -35,10 +35,31 @@ def evidence_lines(finding: Finding) -> list[tuple[str, str]]:
     order = ["why"] + sorted(k for k in ev if k not in ("why", "code", "mutant", "diff", "rerun", "command")) \
         + ["mutant", "diff", "code", "command", "rerun"]
     out = []
+    if finding.acknowledged is not None:
+        out.append(("acknowledged", ack_text(finding)))
+    if finding.ack_refused:
+        out.append(("acknowledgment refused", finding.ack_refused))
     for key in order:
         if key in ev:
             out.append((key, as_text(ev[key])))
+    if finding.fingerprint and finding.acknowledged is None:
+        # what `comprehend ack` takes, once a person has reviewed the finding
+        out.append(("fingerprint", finding.fingerprint))
     return out
+
+
+def ack_text(finding: Finding) -> str:
+    """An acknowledgment that counts, in one line: who, when, why."""
+    ack = finding.acknowledged or {}
+    return (f"by {ack.get('who', '?')} on {ack.get('at', '?')}: {ack.get('reason', '')} "
+            "(shown, not counted toward --fail-on)")
+
+
+def ack_label(finding: Finding) -> str:
+    """The short mark beside a finding's title: '' when no acknowledgment concerns it."""
+    if finding.acknowledged is not None:
+        return "acknowledged"
+    return "acknowledgment refused" if finding.ack_refused else ""
 
 
 def as_text(value: Any) -> str:

@@ -20,6 +20,8 @@ def escape_property(value: str) -> str:
 
 
 def level(finding: Finding, fail_on: str) -> str:
+    if finding.acknowledged is not None:
+        return "notice"
     if at_or_above(finding.severity, fail_on):
         return "error"
     return "warning" if at_or_above(finding.severity, "medium") else "notice"
@@ -33,6 +35,11 @@ def annotation(finding: Finding, fail_on: str) -> str:
         "title": f"{finding.rule} ({finding.severity})",
     }
     message = finding.title
+    if finding.acknowledged is not None:
+        message += f" [acknowledged {finding.acknowledged.get('who', '')}: " \
+                   f"{finding.acknowledged.get('reason', '')}]"
+    elif finding.ack_refused:
+        message += f" [acknowledgment refused: {finding.ack_refused}]"
     why = finding.evidence.get("why")
     if why:
         message += f"\n{why}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from comprehend.adversary.findings import at_or_above
+from comprehend.adversary.findings import blocking
 from comprehend.adversary.review import CheckResult
 from comprehend.report.common import evidence_lines, headline
 
 
 def render(result: CheckResult) -> str:
-    failures = [f for f in result.findings if at_or_above(f.severity, result.fail_on)]
+    failures = blocking(result.findings, result.fail_on)  # acknowledged ones are not failures
     suites = ET.Element("testsuites", name="comprehend check")
     suite = ET.SubElement(suites, "testsuite", name="comprehend check",
                           tests=str(max(len(result.findings), 1)), failures=str(len(failures)),
@@ -33,6 +33,7 @@ def render(result: CheckResult) -> str:
                                     message=f"[{f.severity}] {f.title}")
             failure.text = detail
         else:
-            ET.SubElement(case, "system-out").text = f"[{f.severity}, below --fail-on] {detail}"
+            why = "acknowledged" if f.acknowledged is not None else "below --fail-on"
+            ET.SubElement(case, "system-out").text = f"[{f.severity}, {why}] {detail}"
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

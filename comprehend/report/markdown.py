@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from comprehend.adversary.review import CheckResult
-from comprehend.report.common import change_label, evidence_lines, headline
+from comprehend.report.common import ack_label, change_label, evidence_lines, headline
 
 _ICON = {"critical": "🛑", "high": "🔴", "medium": "🟠", "low": "🔵", "info": "⚪"}
 
@@ -21,6 +21,13 @@ def fence(text: str) -> str:
     return f"{ticks}\n{text}\n{ticks}"
 
 
+def _mark(f) -> str:
+    label = ack_label(f)
+    if not label:
+        return ""
+    return f" **({'✔ ' if f.acknowledged is not None else '✘ '}{label})**"
+
+
 def render(result: CheckResult) -> str:
     verdict = "✅ pass" if result.verdict == "pass" else "❌ fail"
     out = [f"## comprehend check: {verdict}", "",
@@ -33,7 +40,7 @@ def render(result: CheckResult) -> str:
         out += ["| severity | rule | location | finding |", "|---|---|---|---|"]
         for f in result.findings:
             out.append(f"| {_ICON.get(f.severity, '')} {f.severity} | `{f.rule}` | "
-                       f"`{cell(f.file)}:{f.start_line}` | {cell(f.title)} |")
+                       f"`{cell(f.file)}:{f.start_line}` | {cell(f.title)}{_mark(f)} |")
         out.append("")
         for f in result.findings:
             out += ["<details>",

@@ -47,6 +47,20 @@ def _message(f: Finding) -> str:
     return "\n".join(parts)
 
 
+def _suppressions(f: Finding) -> dict[str, Any]:
+    """An acknowledged finding is a SARIF suppression (code scanning shows it as dismissed);
+    a refused acknowledgment is a rejected one, and the result stays open."""
+    if f.acknowledged is not None:
+        return {"suppressions": [{"kind": "external", "status": "accepted",
+                                  "justification": f"{f.acknowledged.get('reason', '')} "
+                                                   f"({f.acknowledged.get('who', '')}, "
+                                                   f"{f.acknowledged.get('at', '')})"}]}
+    if f.ack_refused:
+        return {"suppressions": [{"kind": "external", "status": "rejected",
+                                  "justification": f.ack_refused}]}
+    return {}
+
+
 def sarif_log(result: CheckResult) -> dict[str, Any]:
     severity_of = {f.rule: f.severity for f in result.findings}
     rule_ids = list(RULES) + sorted({f.rule for f in result.findings} - set(RULES))
@@ -66,6 +80,7 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
                            "endLine": max(f.end_line, f.start_line, 1)},
             }}],
             "partialFingerprints": {"comprehendFingerprint/v1": f.fingerprint},
+            **_suppressions(f),
             "properties": {"severity": f.severity, "confidence": f.confidence,
                            "evidence": f.evidence},
         })

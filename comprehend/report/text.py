@@ -9,7 +9,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from comprehend.adversary.review import CheckResult
-from comprehend.report.common import by_file, change_label, evidence_lines, headline
+from comprehend.report.common import ack_label, by_file, change_label, evidence_lines, headline
 
 _STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow",
           "low": "cyan", "info": "dim"}
@@ -33,6 +33,9 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
             head.append(f" {f.rule}", style="bold")
             head.append(f"  line {lines}  ")
             head.append(f.title)
+            if ack_label(f):
+                head.append(f"  [{ack_label(f)}]",
+                            style="bold green" if f.acknowledged is not None else "bold red")
             console.print(head)
             for key, value in evidence_lines(f):
                 body = Text(f"{key}: ", style="dim")
@@ -40,6 +43,8 @@ def render(result: CheckResult, *, color: bool = False, width: int | None = None
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))
                     console.print(Padding(Text(value, style="dim" if key == "code" else ""),
                                           (0, 0, 0, 8), expand=False))
+                elif key in ("rerun", "command"):  # one copy-pasteable line, never wrapped
+                    console.print(Text("      ") + body + Text(value), soft_wrap=True)
                 else:
                     body.append(value)
                     console.print(Padding(body, (0, 0, 0, 6), expand=False))

@@ -207,16 +207,21 @@ def test_bad_input_is_one_line_and_exit_2(shop: GitRepo, clean_env, args, messag
 
 def test_unknown_rule_in_severity_config_names_the_file(shop: GitRepo, clean_env) -> None:
     shop.write(".comprehend.toml", '[adversary]\nseverity = { "no-such-rule" = "low" }\n')
+    base = shop.commit("Configure")
     proc = run(["check", "--no-exec"], shop.path, clean_env)
     assert proc.returncode == 2
-    assert proc.stderr.startswith(f"comprehend: {shop.path / '.comprehend.toml'}: [adversary] "
+    # check reads the configuration committed at the base of the change (here HEAD)
+    assert proc.stderr.startswith(f"comprehend: {base[:12]}:.comprehend.toml: [adversary] "
                                   "severity has unknown rule 'no-such-rule' (known: surviving-mutant, ")
 
 
 def test_severity_override_changes_the_verdict(shop: GitRepo, clean_env) -> None:
     shop.write(".comprehend.toml", '[adversary]\nseverity = { "test-cannot-fail" = "low", '
                                    '"rewritten-expectation" = "medium" }\n')
-    code, report = check_json(shop.path, clean_env, "--base", pricing(shop))
+    # --config FILE chosen by whoever runs the gate wins over the base's configuration
+    proc = run(["--config", ".comprehend.toml", "check", "--no-exec", "--format", "json",
+                "--base", pricing(shop)], shop.path, clean_env)
+    code, report = proc.returncode, json.loads(proc.stdout)
     assert code == 0
     assert sorted((f["rule"], f["severity"]) for f in report["findings"]) == [
         ("rewritten-expectation", "medium"), ("test-cannot-fail", "low")]
@@ -300,13 +305,21 @@ def test_demo_repository_reports_the_rewritten_expectation_and_weak_tests(tmp_pa
 
 
 def test_comprehend_passes_its_own_check(tmp_path: Path, clean_env) -> None:
-    """Our own history from the first commit, every author, static rules: no high finding."""
-    proc = run(["--db", str(tmp_path / "self.db"), "check", "--no-exec", "--all-authors",
-                "--base", first_commit(ROOT), "--format", "json"], ROOT, clean_env, timeout=300)
+    """Our own history from the first commit, every author, static rules: no high finding.
+    That history creates our own configuration and policy, which is a policy-change: the
+    CI owner's --config (our own file, with policy-change lowered) says it is expected."""
+    config = tmp_path / "ci.toml"
+    config.write_text((ROOT / ".comprehend.toml").read_text()
+                      + '\n[adversary.severity]\n"policy-change" = "low"\n')
+    proc = run(["--db", str(tmp_path / "self.db"), "--config", str(config), "check", "--no-exec",
+                "--all-authors", "--base", first_commit(ROOT), "--format", "json"], ROOT,
+               clean_env, timeout=300)
     report = json.loads(proc.stdout)
     high = [(f["rule"], f["file"], f["start_line"], f["title"]) for f in report["findings"]
             if f["severity"] in ("high", "critical")]
     assert high == []
+    policy = {f["file"].split("/")[0] for f in report["findings"] if f["rule"] == "policy-change"}
+    assert policy == {".comprehend.toml", "adversary", "quizzes"}
     assert proc.returncode == 0
 
 

@@ -62,7 +62,7 @@ def test_sarif_has_stable_rule_ids_relative_uris_and_partial_fingerprints() -> N
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert rule_ids == ["surviving-mutant", "tests-add-nothing", "test-cannot-fail", "skipped-test",
                         "rewritten-expectation", "deleted-test", "weakened-assertion",
-                        "new-dependency", "ci-config-change", "secret"]
+                        "new-dependency", "ci-config-change", "policy-change", "secret"]
     first = run["results"][0]
     assert first["ruleId"] == "rewritten-expectation"
     assert rule_ids[first["ruleIndex"]] == "rewritten-expectation"

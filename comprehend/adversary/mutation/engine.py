@@ -149,8 +149,9 @@ class _Run:
     # The whole run -----------------------------------------------------------------------
 
     def execute(self) -> MutationReport:
-        operators, operator_files = load_operators(self.repo.root)
-        rules, arid_file = load_arid_rules(self.repo.root)
+        policy_root = self.config.policy_dir(self.repo.root)  # the base's, in `check`
+        operators, operator_files = load_operators(policy_root)
+        rules, arid_file = load_arid_rules(policy_root)
         self.operators, self.rules = operators, rules
         self.policy = policy_hash([*operator_files, arid_file])
         targets = self._targets(rules)
