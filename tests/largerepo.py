@@ -31,7 +31,7 @@ def module_text(package: int, index: int, packages: int, per_package: int, salt:
     )
 
 
-def test_text(package: int, index: int) -> str:
+def suite_text(package: int, index: int) -> str:
     return (f"from pkg{package:02d}.mod{index:02d} import compute_{package}_{index}\n\n\n"
             f"def test_compute_{package}_{index}():\n"
             f"    assert compute_{package}_{index}(1) is not None\n")
@@ -47,7 +47,7 @@ def build_large(path: Path, files: int = 1000, commits: int = 200, seed: int = 1
         texts[f"pkg{p:02d}/__init__.py"] = ""
         for i in range(per_package - 1):
             texts[f"pkg{p:02d}/mod{i:02d}.py"] = module_text(p, i, packages, per_package - 1)
-        texts[f"tests/test_pkg{p:02d}.py"] = test_text(p, 0)
+        texts[f"tests/test_pkg{p:02d}.py"] = suite_text(p, 0)
     path.mkdir(parents=True)
     env = {**os.environ, **ENV}
     subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True, env=env)

@@ -324,3 +324,15 @@ def test_esc_cancels_a_running_check_and_its_sandbox_is_removed(checked_demo, tm
     assert sandboxes() == []
     with open_workspace(path).open_store() as store:
         assert [r["head"] for r in recent_runs(store)] == [claude]  # the fixture's run only
+
+
+def test_enter_on_a_branch_filters_the_changes_to_it(checked_demo) -> None:
+    async def scenario(app, pilot):
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("shift+tab", "enter")  # from the changes list up to the branches
+        table = app.screen.query_one("#change-list", DataTable)
+        return app.screen.focused.id, table.border_subtitle, table.row_count
+
+    assert run(checked_demo.path, scenario) == (
+        "change-list", "4 of 4 AI-authored commits match branch:main", 4)

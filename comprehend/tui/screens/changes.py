@@ -31,7 +31,8 @@ class ChangesScreen(ReviewScreen):
     MODE = "changes"
     HELP_TITLE = "Changes"
     HELP = (
-        ("enter", "open the change: its diff, AI lines marked, findings inline"),
+        ("enter", "open the change: its diff, AI lines marked, findings inline; on a branch: "
+                  "its changes"),
         ("r", "check the selected change in the background (esc cancels)"),
         ("/", "filter: words, tool: author: path: branch: since: until:"),
         ("esc", "cancel the running check, or clear the filter"),
@@ -109,7 +110,12 @@ class ChangesScreen(ReviewScreen):
         self.refill()
 
     def on_data_table_row_selected(self, event: KeyTable.RowSelected) -> None:
-        if event.data_table.id == "change-list":
+        if event.data_table.id == "branches" and self.view is not None:
+            bar = self.query_one(FilterBar)
+            bar.value = f"branch:{self.view.branches[event.cursor_row].name}"
+            bar.display = True
+            self.query_one("#change-list").focus()
+        elif event.data_table.id == "change-list":
             row = self.selected()
             if row is not None:
                 from comprehend.tui.screens.change_detail import ChangeDetailScreen
