@@ -60,8 +60,6 @@ class OverviewScreen(ReviewScreen):
         self.query_one("#authors", KeyTable).add_columns("Commits", "Class", "Author", "Email")
         self.query_one("#languages", KeyTable).add_columns("Language", "Files", "Size")
         self.query_one("#recent", KeyTable).add_columns("Date", "Commit", "Class", "Author", "Subject")
-        self.query_one("#checks", KeyTable).add_columns("Branch", "Tip", "Verdict", "Findings")
-        self.query_one("#risks", KeyTable).add_columns("Module", "Rank", "AI", "Untested", "Risk")
         self.query_one("#risks", KeyTable).border_subtitle = "counting…"
         self.app.data_signal.subscribe(self, lambda _version: self.load_checks())
         self.query_one("#overview").loading = True
@@ -107,7 +105,10 @@ class OverviewScreen(ReviewScreen):
 
     def show_checks(self, checks: tuple[BranchCheck, ...]) -> None:
         table = self.query_one("#checks", KeyTable)
-        table.clear()
+        # Columns with their rows in one go: a header drawn before the rows arrive could keep
+        # its narrower widths.
+        table.clear(columns=True)
+        table.add_columns("Branch", "Tip", "Verdict", "Findings")
         for c in checks:
             table.add_row(Text(c.branch), c.tip[:8], verdict_text(c.verdict),
                           Text(", ".join(f"{n} {s}" for s, n in c.counts) or ("none" if c.verdict else "")))
@@ -115,6 +116,8 @@ class OverviewScreen(ReviewScreen):
 
     def show_risks(self, risks: tuple[ModuleRisk, ...]) -> None:
         table = self.query_one("#risks", KeyTable)
+        table.clear(columns=True)
+        table.add_columns("Module", "Rank", "AI", "Untested", "Risk")
         for r in risks:
             rank, ai, untested, score = risk_text(r)
             table.add_row(Text(r.path), Text(rank, justify="right"), Text(ai, justify="right"),
