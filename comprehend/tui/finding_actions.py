@@ -29,12 +29,15 @@ def acknowledge(screen, finding: FindingRow) -> None:
 def save_ack(screen, finding: FindingRow, reason: str) -> None:
     from comprehend.adversary.acks import add_ack
     from comprehend.errors import UserError
+    from comprehend.git import user_email
 
     app = screen.app
     repo = app.workspace.repo
-    from comprehend.git import current_identity
-
-    who = current_identity(repo) or os.environ.get("USER") or "unknown"
+    who = user_email(repo)  # as `comprehend ack` names who acknowledged
+    if who is None:
+        app.notify("git user.email is not set: an acknowledgment names who made it; set it "
+                   "with git config user.email", severity="error")
+        return
     try:
         add_ack(repo.root, finding.fingerprint, reason, who, rule=finding.rule,
                 file=finding.file, title=finding.title)

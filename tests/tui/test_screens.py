@@ -7,6 +7,7 @@ import asyncio
 import tomllib
 from pathlib import Path
 
+from gitrepo import git
 from rich.text import Text
 from textual.widgets import DataTable, Static, Tree
 
@@ -130,6 +131,7 @@ def test_findings_table_filters_sorts_and_opens_the_rewritten_expectation(checke
 
 def test_acknowledging_the_rewritten_expectation_takes_it_out_of_the_failing_count(checked_demo, tmp_path) -> None:
     path = checked_demo.copy(tmp_path)
+    git(path, "config", "user.email", "reviewer@shopcart.example")  # who acknowledges
     rewritten = next(f for f in checked_demo.result.findings if f.rule == "rewritten-expectation")
 
     async def scenario(app, pilot):
@@ -148,8 +150,9 @@ def test_acknowledging_the_rewritten_expectation_takes_it_out_of_the_failing_cou
     assert title == "Findings: 3 failing, 1 acknowledged"
     assert acks == ["ack"]
     entries = tomllib.loads((path / ".comprehend" / "acks.toml").read_text())["ack"]
-    assert [(e["fingerprint"], e["reason"], e["rule"]) for e in entries] == [
-        (rewritten.fingerprint, "the spec raised the price", "rewritten-expectation")]
+    assert [(e["fingerprint"], e["reason"], e["rule"], e["who"]) for e in entries] == [
+        (rewritten.fingerprint, "the spec raised the price", "rewritten-expectation",
+         "reviewer@shopcart.example")]
 
 
 def test_graph_expands_symbols_follows_a_caller_and_goes_back(checked_demo) -> None:
