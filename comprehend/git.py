@@ -809,3 +809,49 @@ def co_changed_files(repo: Repository, rev: str, path: str) -> list[str]:
 def commits_touching(repo: Repository, rev: str, path: str) -> set[str]:
     out = git_text(["rev-list", "--no-merges", rev, "--", path], repo.root)
     return set(out.split())
+
+
+# --- The review's Changes screen ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchCommit:
+    sha: str
+    author_name: str
+    author_email: str
+    authored_at: str
+    subject: str
+    branch: str  # the branch (or HEAD) through which the walk reached it (git log --source)
+    files: tuple[str, ...]  # paths it touched (against its first parent)
+
+
+def branch_commits(repo: Repository) -> Iterator[BranchCommit]:
+    """Every commit on a local branch (HEAD's when detached), newest first, with the
+    branch it was reached through and the paths it touched: one streamed `git log`."""
+    fmt = "--format=%x1e%H%x1f%aN%x1f%aE%x1f%aI%x1f%S%x1f%s"
+    args = ["log", "--no-show-signature", "--source", "--name-only", "--no-renames",
+            "--diff-merges=first-parent", fmt, "--branches", "HEAD", "--"]
+    for record in stream_records(args, repo.root, b"\x1e"):
+        head, _, names = record.decode("utf-8", "replace").partition("\n")
+        fields = head.split("\x1f")
+        if len(fields) != 6:
+            continue
+        sha, name, email, date, source, subject = fields
+        branch = source.removeprefix("refs/heads/")
+        files = tuple(p for p in names.split("\n") if p)
+        yield BranchCommit(sha, name, email, date, subject, branch, files)
+
+
+def local_branches(repo: Repository) -> list[tuple[str, str]]:
+    """(name, tip sha) of every local branch, by name."""
+    out = git_text(["for-each-ref", "--format=%(refname:short)%1f%(objectname)", "refs/heads"],
+                   repo.root)
+    return sorted(tuple(line.split("\x1f", 1)) for line in out.splitlines() if "\x1f" in line)
+
+
+def commit_patch(repo: Repository, sha: str, context: int = 3) -> bytes:
+    """What commit `sha` changed against its first parent (a root commit: everything), as a
+    unified diff with `context` lines, flags pinned as for diff_patch."""
+    flags = [f for f in _PATCH_FLAGS if not f.startswith("--unified")]
+    return run_git(["show", "--format=", "--diff-merges=first-parent", *flags,
+                    f"--unified={context}", sha, "--"], repo.root).stdout

@@ -15,13 +15,24 @@ from comprehend.commands._common import workspace_from
 @click.command(name="review")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Print a plain summary instead of opening the UI.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what the screens show (overview, checks, risks, changes, findings) as JSON.")
 @click.pass_context
-def command(ctx: click.Context, path: Path, no_tui: bool) -> None:
+def command(ctx: click.Context, path: Path, no_tui: bool, as_json: bool) -> None:
     """Open the review (a terminal UI) on the repository at PATH (default: here).
 
-    Keys: 1-6 switch screens, ? shows help, q quits. When stdout is not a terminal,
-    or with --no-tui, prints a plain summary instead."""
-    open_review(workspace_from(ctx, path), tui=not no_tui)
+    Keys: 1-6 switch screens, ? shows the keys of a screen, ctrl+p commands, q quits. When
+    stdout is not a terminal, or with --no-tui, prints a plain summary instead."""
+    workspace = workspace_from(ctx, path)
+    if as_json:
+        import json
+
+        from comprehend.views.export import review_json
+
+        with workspace.open_store() as store:
+            click.echo(json.dumps(review_json(workspace, store), indent=2, sort_keys=True))
+        return
+    open_review(workspace, tui=not no_tui)
 
 
 def open_review(workspace, *, tui: bool) -> bool:

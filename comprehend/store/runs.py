@@ -83,6 +83,41 @@ def run_findings(store: Store, run_id: int) -> list[dict[str, Any]]:
              "title": path_from(r[6]), "evidence": json.loads(r[7])} for r in rows.fetchall()]
 
 
+# A stored finding with the run it came from, for the review: FINDING_KEYS plus these.
+RUN_KEYS = ("run", "run_started_at", "run_base", "run_head", "run_verdict", "run_fail_on")
+
+
+def stored_findings(store: Store, kind: str = "check") -> list[dict[str, Any]]:
+    """Every finding of every run of `kind`, newest run first, each with its run's keys."""
+    rows = store.conn.execute(
+        "SELECT f.rule, f.severity, f.confidence, f.file, f.start_line, f.end_line, f.title, "
+        "f.evidence, f.fingerprint, r.id, r.started_at, r.base, r.head, r.verdict, r.summary "
+        "FROM findings f JOIN runs r ON r.id = f.run WHERE r.kind = ? "
+        "ORDER BY r.id DESC, f.rowid", (kind,))
+    result = []
+    for r in rows.fetchall():
+        item = dict(zip(FINDING_KEYS, r[:9], strict=True))
+        item["evidence"] = json.loads(r[7])
+        fail_on = json.loads(r[14] or "{}").get("fail_on")
+        item.update(zip(RUN_KEYS, (*r[9:14], fail_on), strict=True))
+        result.append(item)
+    return result
+
+
+def latest_runs_for(store: Store, heads: list[str], kind: str = "check") -> dict[str, dict[str, Any]]:
+    """The newest run of `kind` on each of the given head commits that has one."""
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(heads), 500):
+        chunk = heads[i:i + 500]
+        rows = store.conn.execute(
+            "SELECT id, head, base, started_at, verdict, summary FROM runs WHERE kind = ? AND "
+            f"head IN ({','.join('?' * len(chunk))}) ORDER BY id", (kind, *chunk))
+        for run_id, head, base, started, outcome, summary in rows.fetchall():
+            found[head] = {"id": run_id, "head": head, "base": base, "started_at": started,
+                           "verdict": outcome, "summary": json.loads(summary or "{}")}
+    return found
+
+
 def findings_by_fingerprint(store: Store, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
     """The newest recorded finding for each fingerprint starting with `prefix` (a whole
     fingerprint or a prefix a person copied), newest run first."""

@@ -1,12 +1,18 @@
 """The review app: six screens on keys 1-6 (Textual modes, so each keeps its state when
-you switch away), `?` for help, `q` to quit."""
+you switch away), `?` for the keys of the screen, ctrl+p for comprehend's commands, `q` to
+quit. The app holds what screens share: the workspace, the check that may be running,
+and a signal that stored data changed (a check finished, a finding was acknowledged)."""
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
+from textual.signal import Signal
 
+from comprehend.tui.check_runner import CheckState, cancel_check, start_check
+from comprehend.tui.commands import ReviewCommands
 from comprehend.tui.navigation import SCREENS
+from comprehend.tui.scan_runner import run_scan
 from comprehend.tui.screens.changes import ChangesScreen
 from comprehend.tui.screens.findings import FindingsScreen
 from comprehend.tui.screens.graph import GraphScreen
@@ -32,6 +38,10 @@ class ReviewApp(App[None]):
     TITLE = "comprehend"
     MODES = {mode: SCREEN_CLASSES[mode] for mode, _label in SCREENS}
     DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {ReviewCommands}
+    # Classes on the screen by terminal size, for the stylesheet: 80x24 and 200x60 both work.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         *(
             Binding(str(n), f"show_screen('{mode}')", label)
@@ -46,6 +56,10 @@ class ReviewApp(App[None]):
         self.workspace = workspace
         repo = workspace.repo
         self.sub_title = f"{repo.root.name} · {where(repo.branch, repo.head)}"
+        self.check_state: CheckState | None = None
+        self.check_signal: Signal[CheckState] = Signal(self, "check")
+        self.data_version = 0  # goes up when a check or an acknowledgment changes the store
+        self.data_signal: Signal[int] = Signal(self, "data")
 
     def action_show_screen(self, mode: str) -> None:
         # A number key pressed over the help closes the help first, so the help does not
@@ -56,4 +70,48 @@ class ReviewApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            keys = getattr(self.screen, "HELP", ())
+            title = getattr(self.screen, "HELP_TITLE", None) or "Keys"
+            self.push_screen(HelpScreen(title, keys))
+
+    # --- a check of one commit, shared by Changes, an opened change and the palette --------
+
+    def check_commit(self, sha: str, subject: str) -> None:
+        start_check(self, sha, subject)
+
+    def cancel_check(self) -> bool:
+        return cancel_check(self)
+
+    @property
+    def check_running(self) -> bool:
+        return self.check_state is not None and self.check_state.running
+
+    def publish_check(self, state: CheckState) -> None:
+        self.check_state = state
+        self.check_signal.publish(state)
+
+    def check_finished(self, state: CheckState) -> None:
+        self.publish_check(state)
+        self.notify(state.message, severity="error" if state.outcome in ("fail", "error") else "information")
+        if state.outcome in ("pass", "fail"):
+            self.data_changed()
+
+    def current_change(self) -> tuple[str, str] | None:
+        """(sha, subject) of the change the current screen is about, if any."""
+        row = getattr(self.screen, "row", None) or (
+            self.screen.selected() if isinstance(self.screen, ChangesScreen) else None)
+        return (row.sha, row.subject) if row is not None else None
+
+    def head_change(self) -> tuple[str, str]:
+        return self.workspace.repo.head, "HEAD"
+
+    async def open_file(self, path: str) -> None:
+        await self.switch_mode("graph")
+        self.screen.open_path(path)
+
+    def scan(self) -> None:
+        run_scan(self)
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+        self.data_signal.publish(self.data_version)

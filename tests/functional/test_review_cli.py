@@ -84,6 +84,25 @@ def test_review_prints_the_summary_when_stdout_is_not_a_terminal(
     assert proc.stdout == expected_summary(demo)
 
 
+def test_review_json_holds_what_the_screens_show(demo: DemoRepo, tmp_path: Path,
+                                                 clean_env: dict[str, str]) -> None:
+    import json
+
+    proc = run(["review", "--json", str(demo.path)], tmp_path, clean_env)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    data = json.loads(proc.stdout)
+    assert sorted(data) == ["changes", "checks", "findings", "lines", "overview", "risks"]
+    assert data["overview"]["commits"] == 18
+    assert data["lines"] == ("at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, "
+                             "copilot-agent 20")
+    assert [(r["sha"], r["tool"], r["verdict"]) for r in data["changes"]["rows"]] == [
+        (c.sha, c.tool, None) for c in reversed(demo.commits) if c.origin == "ai"]
+    assert data["checks"] == [{"branch": "main", "tip": demo.head, "verdict": None, "run": None,
+                               "counts": []}]
+    assert [r["path"] for r in data["risks"]] == ["web/price.ts", "shopcart/coupons.py"]
+    assert data["findings"] == {"failing": 0, "acknowledged": 0, "rows": []}
+
+
 def test_review_leaves_the_repository_untouched(demo: DemoRepo, tmp_path: Path, clean_env: dict[str, str]) -> None:
     refs_before = git(demo.path, "for-each-ref")
     status_before = git(demo.path, "status", "--porcelain", "--ignored")

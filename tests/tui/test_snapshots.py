@@ -1,38 +1,45 @@
-"""SVG snapshots of the review on the demo repository (pytest-textual-snapshot). The demo's
+"""SVG snapshots of the review on the demo repository after `check` ran on its Claude Code
+commit (pytest-textual-snapshot), each screen at 80x24 and at 160x48. The demo's
 identities, dates and contents are fixed, so are its commit shas, and the app shows the
 repository's folder name (always shopcart here), never its temporary path. After a
 deliberate change to a screen: pytest tests/tui --snapshot-update, then look at the SVGs."""
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 
-from comprehend.demo import DemoRepo
 from comprehend.tui.app import ReviewApp
 from comprehend.workspace import open_workspace
 
-
-async def overview_loaded(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def test_overview(snap_compare, demo: DemoRepo) -> None:
-    app = ReviewApp(open_workspace(demo.path))
-    assert snap_compare(app, terminal_size=(100, 30), run_before=overview_loaded)
-
-
-def test_overview_in_a_small_terminal(snap_compare, demo: DemoRepo) -> None:
-    app = ReviewApp(open_workspace(demo.path))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=overview_loaded)
+SIZES = {"small": (80, 24), "large": (160, 48)}
+# Keys from the Overview to each view; every key is followed by the work it starts.
+VIEWS = {
+    "overview": (),
+    "changes": ("2",),
+    "change": ("2", "down", "enter"),  # the Claude Code commit, second newest
+    "graph": ("3", "down", "down", "down", "down", "down", "enter", "down", "down", "down"),
+    "findings": ("4",),
+    "finding": ("4", "enter"),
+    "help": ("2", "question_mark"),
+}
 
 
-def test_changes_screen(snap_compare, demo: DemoRepo) -> None:
-    app = ReviewApp(open_workspace(demo.path))
-    assert snap_compare(app, press=["2"], terminal_size=(100, 30), run_before=overview_loaded)
+def keys_then_settle(keys: tuple[str, ...]):
+    async def run_before(pilot: Pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    return run_before
 
 
-def test_help(snap_compare, demo: DemoRepo) -> None:
-    app = ReviewApp(open_workspace(demo.path))
-    assert snap_compare(app, press=["question_mark"], terminal_size=(100, 30),
-                        run_before=overview_loaded)
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_view(snap_compare, checked_demo, view: str, size: str) -> None:
+    app = ReviewApp(open_workspace(checked_demo.path))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=keys_then_settle(VIEWS[view]))

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from comprehend.demo import DemoRepo
-
 TMUX = shutil.which("tmux")
 DEADLINE_S = 30
 
@@ -69,6 +67,14 @@ class Terminal:
             assert ready, f"{shown} (without {gone!r}) not drawn in {DEADLINE_S} s:\n{screen}"
             os.read(self.out, 65536)
 
+    def wait_until(self, done, what: str) -> None:
+        """Until `done()` holds, checked each time the pane writes (or a deadline passes)."""
+        end = time.monotonic() + DEADLINE_S
+        while not done():
+            ready, _, _ = select.select([self.out], [], [], max(end - time.monotonic(), 0))
+            assert ready, f"{what}: not within {DEADLINE_S} s:\n{self.screen()}"
+            os.read(self.out, 65536)
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "review")
 
@@ -80,13 +86,21 @@ class Terminal:
 
 @pytest.mark.slow
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed; this test drives the UI through it")
-def test_review_in_tmux_shows_overview_switches_to_changes_and_quits(
-    demo: DemoRepo, tmp_path: Path, clean_env: dict[str, str]
+def test_review_in_tmux_overview_changes_filter_findings_editor_and_quit(
+    checked_demo, tmp_path: Path, clean_env: dict[str, str]
 ) -> None:
-    command = f"{shlex.quote(sys.executable)} -m comprehend review {shlex.quote(str(demo.path))}"
-    term = Terminal(tmp_path, command, {**clean_env, "TERM": "xterm-256color"})
+    demo = checked_demo.demo
+    # $EDITOR: a script that writes down how it was called, then returns to the review.
+    called = tmp_path / "editor-args"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {shlex.quote(str(called))}\n')
+    editor.chmod(0o755)
+    path = checked_demo.copy(tmp_path)  # `e` writes nothing, but a stray key could run a check
+    command = f"{shlex.quote(sys.executable)} -m comprehend review {shlex.quote(str(path))}"
+    env = {**clean_env, "TERM": "xterm-256color", "EDITOR": str(editor), "VISUAL": ""}
+    term = Terminal(tmp_path, command, env)
     try:
-        overview = term.wait_for("latest 15 commits of 18", "dependabot[bot]", "TypeScript",
+        overview = term.wait_for("Top-risk modules", "shopcart/discounts.py  0.15", "Release 0.2.0",
                                  "copilot-agent 20", "q Quit").splitlines()
         assert f"comprehend — shopcart · main @ {demo.head[:8]}" in overview[0]
         assert overview[1] == " 1 Overview   2 Changes   3 Graph   4 Findings   5 Quiz   6 Team"
@@ -96,14 +110,32 @@ def test_review_in_tmux_shows_overview_switches_to_changes_and_quits(
         assert overview[4].rstrip() == (
             " Lines   at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, copilot-agent 20")
         assert overview[5].startswith("╭─ Authors: 3 people, 2 AI agents, 1 bot ─")
-        assert overview[7].startswith("│       6  human 5, ai 1     Maya Patel              maya@shopcart")
+        assert overview[7].startswith("│       6  human 5, ai 1     Maya Patel              maya@shopca")
         assert overview[-1].startswith("1 Overview 2 Changes 3 Graph 4 Findings 5 Quiz 6 Team ? Help q Quit")
 
         term.press("2")
-        changes = term.wait_for("Not built yet.", "any change's diff.", gone="Maya Patel")
-        assert "╭─ Changes ─" in changes
-        assert "Here you will see the commits and branches of this" in changes
+        changes = term.wait_for("AI-authored changes", "4 AI-authored commits", gone="Top-risk modules")
+        claude = next(line for line in changes.splitlines() if demo.rewritten.commit[:8] in line)
+        assert "claude-code" in claude and " fail " in claude
         assert changes.splitlines()[1] == overview[1]
+
+        term.press("/")
+        term.wait_for("filter: tool:")  # focus moves to the filter line before the next key
+        term.press("tool:aider")
+        term.press("Enter")
+        filtered = term.wait_for("1 of 4 AI-authored commits match tool:aider")
+        assert "Tomas Ortega (aider)" in filtered and demo.rewritten.commit[:8] not in filtered
+
+        term.press("4")
+        findings = term.wait_for("Findings: 4 failing, 0 acknowledged", "9 findings")
+        first = next(line for line in findings.splitlines() if "rewritten-expectation" in line)
+        assert "tests/test_discounts.py" in first and f" {demo.rewritten.line} " in first
+
+        term.press("e")  # the first finding's file at its line in $EDITOR, then back
+        term.wait_until(called.exists, "the editor ran")
+        term.wait_for("Findings: 4 failing, 0 acknowledged", "9 findings")
+        assert called.read_text().splitlines() == [
+            f"+{demo.rewritten.line}", str(path / demo.rewritten.file)]
 
         term.press("q")
         assert "comprehend exited with 0" in term.wait_for("comprehend exited with")

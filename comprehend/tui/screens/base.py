@@ -15,6 +15,7 @@ from comprehend.tui.widgets.screen_bar import ScreenBar
 
 class ReviewScreen(Screen[None]):
     MODE: ClassVar[str]  # the key in comprehend.tui.navigation.SCREENS
+    HELP: ClassVar[tuple[tuple[str, str], ...]] = ()  # this screen's own keys, listed by `?`
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -1,4 +1,5 @@
-"""The key help, on `?`."""
+"""The key help, on `?`: the keys of the screen it was opened on, then the keys that work
+everywhere."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     *((str(n), f"{label} screen") for n, (_mode, label) in enumerate(SCREENS, start=1)),
     ("j / k, ↓ / ↑", "move in a list"),
     ("tab / shift+tab", "next / previous panel"),
-    ("ctrl+p", "command palette"),
+    ("esc", "back, or close what is open"),
+    ("ctrl+p", "commands: check a change, scan, switch screen, open a file"),
     ("?", "this help (esc closes it)"),
     ("q", "quit"),
 )
@@ -31,10 +33,19 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
+    def __init__(self, title: str = "Keys", screen_keys: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__()
+        self.title_text = title
+        self.screen_keys = screen_keys
+
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in KEYS)
-        text = "\n".join(f"[b]{key:>{width}}[/]  {what}" for key, what in KEYS)
-        box = Static(text, id="help")
-        box.border_title = "Keys"
+        rows = [*self.screen_keys, *KEYS]
+        width = max(len(key) for key, _ in rows)
+        lines = [f"[b]{key:>{width}}[/]  {what}" for key, what in self.screen_keys]
+        if lines:
+            lines.append("")
+        lines += [f"[b]{key:>{width}}[/]  {what}" for key, what in KEYS]
+        box = Static("\n".join(lines), id="help")
+        box.border_title = f"Keys: {self.title_text}" if self.screen_keys else "Keys"
         box.border_subtitle = "esc to close"
         yield box

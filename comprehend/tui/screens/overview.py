@@ -15,8 +15,10 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from comprehend.errors import UserError
+from comprehend.graph.build import build_graph
 from comprehend.history.share import LineShare, PendingShare, line_share
 from comprehend.tui.screens.base import ReviewScreen
+from comprehend.tui.screens.changes import verdict_text
 from comprehend.tui.widgets.key_table import KeyTable
 from comprehend.views.overview import (
     Overview,
@@ -30,10 +32,15 @@ from comprehend.views.overview import (
     share_text,
     summary_line,
 )
+from comprehend.views.risk import BranchCheck, ModuleRisk, branch_checks, module_risks, risk_text
 
 
 class OverviewScreen(ReviewScreen):
     MODE = "overview"
+    HELP_TITLE = "Overview"
+    HELP = (
+        ("tab / shift+tab", "between authors, languages, checks, risks and recent commits"),
+    )
     overview: Overview | None = None  # once the worker has read it
 
     def compose_body(self) -> Iterable[Widget]:
@@ -43,6 +50,9 @@ class OverviewScreen(ReviewScreen):
             with Horizontal(id="overview-top"):
                 yield KeyTable("Authors", id="authors")
                 yield KeyTable("Files by language", id="languages")
+            with Horizontal(id="overview-risk"):
+                yield KeyTable("Latest check by branch", id="checks")
+                yield KeyTable("Top-risk modules", id="risks")
             yield KeyTable("Recent commits", id="recent")
 
     def on_mount(self) -> None:
@@ -50,6 +60,8 @@ class OverviewScreen(ReviewScreen):
         self.query_one("#authors", KeyTable).add_columns("Commits", "Class", "Author", "Email")
         self.query_one("#languages", KeyTable).add_columns("Language", "Files", "Size")
         self.query_one("#recent", KeyTable).add_columns("Date", "Commit", "Class", "Author", "Subject")
+        self.query_one("#risks", KeyTable).border_subtitle = "counting…"
+        self.app.data_signal.subscribe(self, lambda _version: self.load_checks())
         self.query_one("#overview").loading = True
         self.load()
 
@@ -67,16 +79,51 @@ class OverviewScreen(ReviewScreen):
             with workspace.open_store() as store:
                 overview = load_overview(workspace, store)
                 self.app.call_from_thread(self.show, overview)
+                self.app.call_from_thread(self.show_checks, branch_checks(workspace, store))
                 share = line_share(workspace, store, overview.head, progress=progress,
                                    stopped=lambda: worker.is_cancelled)
+                risks = None
+                if share is not None and not worker.is_cancelled:
+                    self.app.call_from_thread(self.show_share, share)
+                    graph = build_graph(workspace.repo, workspace.config, store, rev=overview.head)
+                    risks = module_risks(graph, store, overview.head)
         except UserError as exc:
             if overview is None:
                 self.app.call_from_thread(self.show_error, exc.message)
             else:  # the commits are on screen; only the line share failed
                 self.app.call_from_thread(self.show_written, f"cannot count: {exc.message}")
             return
-        if share is not None:  # None: stopped because the app is closing
-            self.app.call_from_thread(self.show_share, share)
+        if risks is not None:  # None: stopped because the app is closing
+            self.app.call_from_thread(self.show_risks, risks)
+
+    @work(thread=True, exclusive=True, name="overview-checks")
+    def load_checks(self) -> None:
+        """After a check ran: the verdicts again."""
+        with self.app.workspace.open_store() as store:
+            checks = branch_checks(self.app.workspace, store)
+        self.app.call_from_thread(self.show_checks, checks)
+
+    def show_checks(self, checks: tuple[BranchCheck, ...]) -> None:
+        table = self.query_one("#checks", KeyTable)
+        # Columns with their rows in one go: a header drawn before the rows arrive could keep
+        # its narrower widths.
+        table.clear(columns=True)
+        table.add_columns("Branch", "Tip", "Verdict", "Findings")
+        for c in checks:
+            table.add_row(Text(c.branch), c.tip[:8], verdict_text(c.verdict),
+                          Text(", ".join(f"{n} {s}" for s, n in c.counts) or ("none" if c.verdict else "")))
+        table.border_subtitle = "r in Changes checks"
+
+    def show_risks(self, risks: tuple[ModuleRisk, ...]) -> None:
+        table = self.query_one("#risks", KeyTable)
+        table.clear(columns=True)
+        table.add_columns("Module", "Rank", "AI", "Untested", "Risk")
+        for r in risks:
+            rank, ai, untested, score = risk_text(r)
+            table.add_row(Text(r.path), Text(rank, justify="right"), Text(ai, justify="right"),
+                          Text(untested, justify="right"), Text(score, justify="right"))
+        table.border_subtitle = ("rank x AI share x untested" if risks
+                                 else "no module with AI-written, untested code")
 
     def show(self, overview: Overview) -> None:
         self.overview = overview
@@ -112,6 +159,7 @@ class OverviewScreen(ReviewScreen):
         self.query_one("#summary", Static).update(f"Cannot read the repository: {message}")
         self.query_one("#written").display = False
         self.query_one("#overview-top").display = False
+        self.query_one("#overview-risk").display = False
         self.query_one("#recent").display = False
         self.query_one("#overview").loading = False
 

@@ -1,0 +1,92 @@
+"""`check` on one commit from the review: run_check in a thread worker, its progress
+published to whoever shows it (the Changes screen and an opened change), esc cancels.
+Cancelling makes the next progress call raise inside the check; the mutation engine then
+stops its test processes and the sandbox is removed on the way out (its context manager),
+and nothing is recorded. A finished check is stored like any other run."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from textual.worker import Worker, get_current_worker
+
+from comprehend.errors import UserError
+
+_MUTANT = re.compile(r"mutant (\d+)/(\d+)")
+
+
+class CheckCancelled(Exception):
+    """Raised from the progress callback once the worker is cancelled."""
+
+
+@dataclass(frozen=True)
+class CheckState:
+    sha: str
+    subject: str
+    running: bool = True
+    stage: str = "starting"
+    done: int = 0
+    total: int = 0  # mutants, once mutation testing has counted them
+    outcome: str | None = None  # pass | fail | cancelled | error
+    message: str = ""  # the outcome in a sentence
+
+    def label(self) -> str:
+        if self.running:
+            return f"checking {self.sha[:8]} ({self.subject}): {self.stage} — esc cancels"
+        return self.message
+
+
+def start_check(app, sha: str, subject: str) -> Worker | None:
+    """Start a check of commit `sha` against its first parent; None when one is running."""
+    if app.check_state is not None and app.check_state.running:
+        app.notify(f"a check of {app.check_state.sha[:8]} is running; esc cancels it",
+                   severity="warning")
+        return None
+    app.publish_check(CheckState(sha, subject))
+    return app.run_worker(lambda: _run(app, sha, subject), thread=True, group="check",
+                          name=f"check {sha[:8]}", exit_on_error=False)
+
+
+def cancel_check(app) -> bool:
+    """Cancel the running check; False when none runs."""
+    for worker in app.workers:
+        if worker.group == "check" and worker.is_running:
+            worker.cancel()
+            app.publish_check(replace(app.check_state, stage="cancelling, cleaning the sandbox"))
+            return True
+    return False
+
+
+def _run(app, sha: str, subject: str) -> None:
+    from comprehend.adversary.review import CheckOptions, run_check
+
+    worker = get_current_worker()
+    state = [CheckState(sha, subject)]
+
+    def progress(message: str) -> None:
+        if worker.is_cancelled:
+            raise CheckCancelled
+        found = _MUTANT.search(message)
+        done, total = (int(found.group(1)), int(found.group(2))) if found else (state[0].done, state[0].total)
+        state[0] = replace(state[0], stage=message, done=done, total=total)
+        app.call_from_thread(app.publish_check, state[0])
+
+    workspace = app.workspace
+    try:
+        with workspace.open_store() as store:
+            result = run_check(workspace.repo, workspace.config, store,
+                               CheckOptions(base=f"{sha}^", head=sha), progress)
+    except CheckCancelled:
+        final = replace(state[0], running=False, outcome="cancelled",
+                        message=f"check of {sha[:8]} cancelled; its sandbox was removed")
+    except UserError as exc:
+        final = replace(state[0], running=False, outcome="error",
+                        message=f"check of {sha[:8]} could not run: {exc.message}")
+    else:
+        counts = ", ".join(f"{n} {s}" for s, n in reversed(result.run["counts"].items()) if n)
+        final = replace(state[0], running=False, outcome=result.verdict,
+                        message=(f"check of {sha[:8]}: {result.verdict.upper()}"
+                                 f"{' — ' + counts if counts else ', no findings'} (run {result.run['id']})"))
+    if app.is_running:  # not when the app closed under the check
+        app.call_from_thread(app.check_finished, final)
