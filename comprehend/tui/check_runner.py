@@ -64,9 +64,15 @@ def _run(app, sha: str, subject: str) -> None:
     worker = get_current_worker()
     state = [CheckState(sha, subject)]
 
-    def progress(message: str) -> None:
+    def progress(message) -> None:
         if worker.is_cancelled:
             raise CheckCancelled
+        if not isinstance(message, str):  # the engine's MutantProgress after each mutant
+            state[0] = replace(state[0], stage=f"mutation: mutant {message.done}/{message.total}, "
+                                               f"{message.survived} survived",
+                               done=message.done, total=message.total)
+            app.call_from_thread(app.publish_check, state[0])
+            return
         found = _MUTANT.search(message)
         done, total = (int(found.group(1)), int(found.group(2))) if found else (state[0].done, state[0].total)
         state[0] = replace(state[0], stage=message, done=done, total=total)
