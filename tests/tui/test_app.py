@@ -79,24 +79,39 @@ def test_opens_on_overview_with_real_data_and_switches_all_six_screens(demo: Dem
     assert rest == [HelpScreen, OverviewScreen, ("graph", GraphScreen), 0]
 
 
-def test_planned_screens_say_what_will_appear_there(demo: DemoRepo) -> None:
-    async def scenario() -> dict[str, str]:
-        app = ReviewApp(open_workspace(demo.path))
-        notes = {}
-        async with app.run_test(size=(100, 30)) as pilot:
-            for key in "6":
-                await pilot.press(key)
-                notes[app.current_mode] = str(app.screen.query_one(".planned-note", Static).content)
-        return notes
+def test_team_screen_shows_the_debt_the_heat_map_and_quizzes_a_module(demo: DemoRepo, tmp_path) -> None:
+    from comprehend.views.team import load_team
 
-    notes = asyncio.run(scenario())
-    assert sorted(notes) == ["team"]
-    assert {text.split("\n\n")[0] for text in notes.values()} == {"Not built yet."}
-    assert notes["team"] == (
-        "Not built yet.\n\nHere you will see the team's comprehension debt week by week: the "
-        "share of the code, weighted by size, centrality and AI share, that no current member "
-        "is likely to understand today."
-    )
+    workspace = open_workspace(demo.path, db=tmp_path / "s.db")
+    with workspace.open_store() as store:
+        expected = load_team(workspace, store)
+
+    async def scenario():
+        app = ReviewApp(workspace)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("6")
+            screen = app.screen
+            for _ in range(400):
+                await pilot.pause(0.05)
+                if screen.report is not None:
+                    break
+            summary = str(screen.query_one("#team-summary", Static).content)
+            heat = screen.query_one("#team-heat", DataTable)
+            rows = column(heat, 0)
+            islands = column(screen.query_one("#team-islands", DataTable), 0)
+            trend = list(screen.query_one("#team-trend").data)
+            heat.focus()
+            heat.move_cursor(row=rows.index("shopcart/coupons.py"))
+            await pilot.press("enter")
+            quiz = app.screen
+            return summary, rows, islands, trend, app.current_mode, quiz.about
+
+    summary, rows, islands, trend, mode, about = asyncio.run(scenario())
+    assert summary.startswith(f"Comprehension debt {expected.debt * 100:.1f}% of the weighted code")
+    assert rows == [m.path for m in expected.modules]
+    assert islands == [i.module for i in expected.islands]
+    assert len(trend) == len(expected.weeks)
+    assert (mode, about) == ("quiz", "shopcart/coupons.py")
 
 
 def test_a_store_it_cannot_read_is_said_on_the_overview(demo: DemoRepo, tmp_path) -> None:

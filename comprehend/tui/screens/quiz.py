@@ -44,6 +44,7 @@ class QuizScreen(ReviewScreen):
         # instead of taking git's user.email.
         self.person: str | None = None
         self.ask_who = os.environ.get("COMPREHEND_SERVED") == "1"
+        self.about: str | None = None  # a path, symbol or range the questions are about
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="quiz"):
@@ -94,7 +95,7 @@ class QuizScreen(ReviewScreen):
                 workspace = self.app.workspace
                 with workspace.open_store() as store:
                     plan = plan_quiz(workspace, store, person=self.person, count=DEFAULT_COUNT,
-                                     about=None, seed=None)
+                                     about=self.about, seed=None)
         except UserError as exc:
             self.app.call_from_thread(self.fail, str(exc))
             return
@@ -117,6 +118,20 @@ class QuizScreen(ReviewScreen):
             self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self.done, len(feed.refused))
+
+    def restart(self, about: str) -> None:
+        """A new session about `about` (the Team screen's chosen module)."""
+        if not self.is_mounted:  # first visit: on_mount starts the session, about this
+            self.about = about
+            return
+        if self.feed is not None:
+            self.feed.stop()
+        self.feed, self.view, self.about = None, None, about
+        self.message = f"Choosing questions about {about} and proving the answers..."
+        self.render_state()
+        if self.ask_who and self.person is None:
+            return  # the session starts once they said who answers
+        self.start()
 
     def begin(self, person: str) -> None:
         from comprehend.quiz.session import Recorder
