@@ -46,7 +46,9 @@ def soften_deleted(change: Change, sources: Sources, policy: SmellPolicy,
             out.append(finding)
             continue
         out.append(dataclasses.replace(
-            finding, severity="low", title=finding.title + " (the code it tested was deleted too)",
+            finding, severity="low",
+            title=finding.title if finding.title.endswith(" with the code it tested")
+            else finding.title + " (the code it tested was deleted too)",
             evidence={**finding.evidence, "code_deleted": went,
                       "why": "the code this test called was deleted in the same change, so the "
                              "test went with the feature; check nothing else relied on it"}))

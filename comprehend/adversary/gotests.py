@@ -19,6 +19,8 @@ from comprehend.adversary.changes import Sources
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.rules import rule_finding
+from comprehend.adversary.syntax import node_text as _text
+from comprehend.adversary.syntax import walk as _walk
 
 FAIL_METHODS = frozenset({"Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow"})
 SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
@@ -112,18 +114,6 @@ class GoFile:
                 found |= more
             self._checking = found
         return self._checking
-
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.named_children))
 
 
 def _testing_params(fn) -> set[str]:

@@ -21,6 +21,8 @@ from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.gotests import excerpt
 from comprehend.adversary.rules import rule_finding
+from comprehend.adversary.syntax import node_text as _text
+from comprehend.adversary.syntax import walk as _walk
 
 TEST_CALLS = frozenset({"it", "test", "specify"})
 SUITE_CALLS = frozenset({"describe", "suite", "context"})
@@ -123,18 +125,6 @@ class JsFile:
                 found |= more
             self._checking = found
         return self._checking
-
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(n.named_children))
 
 
 def _named_functions(root) -> dict:

@@ -339,7 +339,7 @@ def test_deleted_test_is_low_when_its_code_was_deleted_too(repo) -> None:
                       "tests/test_shop.py": SHOP_TESTS.split("\n\n\ndef test_tax")[0] + "\n"})
     assert summary(apply_severities(findings, {"deleted-test": "high"})) == [(
         "deleted-test", "low", "tests/test_shop.py", 5,
-        "test_tax was deleted from the file (the code it tested was deleted too)")]
+        "test_tax was deleted from the file with the code it tested")]
     assert findings[0].evidence["code_deleted"] == ["shop.py: tax"]
 
 
