@@ -11,11 +11,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 from gitrepo import BASE_ENV, GitRepo  # noqa: E402
 
 
+# A CI runner's marks: with them, commands print plain progress lines on stderr. Tests run
+# as on a developer's machine; the progress tests set them themselves.
+CI_MARKS = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_git(monkeypatch: pytest.MonkeyPatch) -> None:
-    """comprehend's own git calls in tests see no user or system git config either."""
+    """comprehend's own git calls in tests see no user or system git config either, and
+    commands see no CI runner around them."""
     for key, value in BASE_ENV.items():
         monkeypatch.setenv(key, value)
+    for key in CI_MARKS:
+        monkeypatch.delenv(key, raising=False)
 
 
 @pytest.fixture
