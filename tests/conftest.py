@@ -10,7 +10,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from gitrepo import BASE_ENV, GitRepo  # noqa: E402
 
-
 # A CI runner's marks: with them, commands print plain progress lines on stderr. Tests run
 # as on a developer's machine; the progress tests set them themselves.
 CI_MARKS = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE")
