@@ -13,13 +13,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
 from mutation_repos import tree_bytes
+from processes import processes_with
 
 from comprehend.adversary.isolation import probe
 
@@ -102,21 +102,6 @@ class Listener:
         self.stop.set()
         self.thread.join()
         self.server.close()
-
-
-def processes_with(marker: str, wait: float = 5.0) -> list[int]:
-    deadline = time.monotonic() + wait
-    while True:
-        found = []
-        for entry in Path("/proc").iterdir():
-            try:
-                if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
 
 
 @pytest.fixture

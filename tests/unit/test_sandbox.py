@@ -8,13 +8,13 @@ import select
 import shutil
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
 from mutation_repos import tree_bytes
+from processes import processes_with
 
 from comprehend.adversary.isolation import probe
 from comprehend.adversary.sandbox import PREFIX, Sandbox, remove_stale_sandboxes
@@ -130,23 +130,7 @@ def test_a_run_past_its_timeout_is_killed_with_its_whole_tree(committed: GitRepo
         result = box.run([sys.executable, "-c", script], copy, box.env(copy), timeout=1.5)
         assert (result.timed_out, result.limit) == (True, "the timeout (2 s)")
         assert result.seconds < 30
-        assert wait_until_gone(marker, seconds=10) == []  # they would otherwise run 60 s
-
-
-def wait_until_gone(marker: str, seconds: float) -> list[int]:
-    """Processes whose command line holds `marker`, once none is left or `seconds` passed."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = []
-        for entry in Path("/proc").iterdir():
-            try:
-                if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+        assert processes_with(marker, wait=10) == []  # they would otherwise run 60 s
 
 
 def running(pid: int, after: float) -> bool:
