@@ -6,11 +6,13 @@ taken from its own tests and callers along the graph's resolved `calls` edges.""
 from __future__ import annotations
 
 import ast
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from comprehend.quiz.model import Refused, Source, Target
-from comprehend.quiz.runner import Call, module_name
+from comprehend.quiz.model import Question, Refused, Source, Target
+from comprehend.quiz.runner import Call, CallRefused, CallResult, Runner, module_name
 
 # Names a function that is only computing has no reason to use: such a target is refused
 # before anything runs (the sandbox would refuse most of what they do anyway).
@@ -241,3 +243,33 @@ def _small(value: object, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return all(_small(k, depth + 1) and _small(v, depth + 1) for k, v in value.items())
     return False
+
+
+# A kind's try at one call that ran: a question, or why this call made none (a reason
+# replaces the one kept so far; None keeps it).
+Attempt = Callable[[Runner, Call, CallResult], "Question | str | None"]
+
+
+def first_question(ctx: Any, target: Target, subject: Subject, kind: str, rng: random.Random,
+                   attempt: Attempt, *, tried: int, reason: str,
+                   trace: bool = False) -> Question | Refused:
+    """Run the subject's literal calls (in an order drawn from `rng`, at most `tried` of
+    them) in the sandbox until `attempt` makes a question of one; else a refusal saying why
+    the last try failed (`reason` when none said more)."""
+    calls = literal_calls(ctx, subject)
+    if not calls:
+        return Refused(kind, target.symbol, "no call with literal arguments")
+    runner = Runner.for_context(ctx)
+    rng.shuffle(calls)
+    for call in calls[:tried]:
+        try:
+            result = runner.call(call, trace=trace)
+        except CallRefused as refused:
+            reason = refused.reason
+            continue
+        made = attempt(runner, call, result)
+        if isinstance(made, Question):
+            return made
+        if made is not None:
+            reason = made
+    return Refused(kind, target.symbol, reason)

@@ -10,7 +10,7 @@ import ast
 import random
 from dataclasses import replace
 
-from comprehend.quiz.callsites import Subject, literal_calls, runnable
+from comprehend.quiz.callsites import Subject, first_question, runnable
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.runner import Call, CallRefused, CallResult, Runner
 
@@ -25,28 +25,17 @@ def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
     subject = runnable(ctx, target, KIND)
     if isinstance(subject, Refused):
         return subject
-    calls = literal_calls(ctx, subject)
-    if not calls:
-        return Refused(KIND, target.symbol, "no call with literal arguments")
     handlers = _handlers(subject.node)
-    runner = Runner.for_context(ctx)
-    rng.shuffle(calls)
-    reason = "no call raises"
-    for call in calls[:CALLS_TRIED]:
-        try:
-            result = runner.call(call, trace=True)
-        except CallRefused as refused:
-            reason = refused.reason
-            continue
+
+    def attempt(runner: Runner, call: Call, result: CallResult) -> Question | str | None:
         made = _caught(ctx, subject, call, result, handlers) or _uncaught(ctx, subject, call, result)
         if made is None:
-            continue
+            return None
         prompt, key_at, near, code = made
-        question = _question(ctx, subject, runner, rng, prompt, key_at, near, code)
-        if isinstance(question, Question):
-            return question
-        reason = question
-    return Refused(KIND, target.symbol, reason)
+        return _question(ctx, subject, runner, rng, prompt, key_at, near, code)
+
+    return first_question(ctx, target, subject, KIND, rng, attempt, tried=CALLS_TRIED,
+                          reason="no call raises", trace=True)
 
 
 def _handlers(function: ast.FunctionDef) -> list[tuple[ast.Try, ast.ExceptHandler]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from comprehend.quiz.callsites import Subject, literal_calls, runnable
+from comprehend.quiz.callsites import Subject, first_question, runnable
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.mutants import changed_line, function_mutants
 from comprehend.quiz.runner import Call, CallRefused, CallResult, Override, Runner
@@ -25,26 +25,14 @@ def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
     subject = runnable(ctx, target, KIND, generators=True)
     if isinstance(subject, Refused):
         return subject
-    calls = literal_calls(ctx, subject)
-    if not calls:
-        return Refused(KIND, target.symbol, "no call with literal arguments")
-    runner = Runner.for_context(ctx)
-    rng.shuffle(calls)
-    reason = "no call with literal arguments"
-    for call in calls[:CALLS_TRIED]:
-        try:
-            result = runner.call(call)
-        except CallRefused as refused:
-            reason = refused.reason
-            continue
+
+    def attempt(runner: Runner, call: Call, result: CallResult) -> Question | str:
         if len(result.shown()) > MAX_SHOWN:
-            reason = "result too long"
-            continue
-        question = _question(ctx, subject, call, result, runner, rng)
-        if isinstance(question, Question):
-            return question
-        reason = question
-    return Refused(KIND, target.symbol, reason)
+            return "result too long"
+        return _question(ctx, subject, call, result, runner, rng)
+
+    return first_question(ctx, target, subject, KIND, rng, attempt, tried=CALLS_TRIED,
+                          reason="no call with literal arguments")
 
 
 def evidence_code(subject: Subject, call: Call) -> str:

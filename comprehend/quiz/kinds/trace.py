@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import random
 
-from comprehend.quiz.callsites import Subject, literal_calls, runnable
+from comprehend.quiz.callsites import Subject, first_question, runnable
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.runner import Call, CallRefused, CallResult, Runner
 
@@ -28,24 +28,14 @@ def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
     loops = _loops(subject.node)
     if not loops:
         return Refused(KIND, target.symbol, "no loop")
-    calls = literal_calls(ctx, subject)
-    if not calls:
-        return Refused(KIND, target.symbol, "no call with literal arguments")
-    runner = Runner.for_context(ctx)
-    rng.shuffle(calls)
-    reason = "nothing to trace"
-    for call in calls[:CALLS_TRIED]:
-        try:
-            result = runner.call(call, trace=True)
-        except CallRefused as refused:
-            reason = refused.reason
-            continue
+
+    def attempt(runner: Runner, call: Call, result: CallResult) -> Question | str | None:
         if result.exception is not None:
-            reason = "the call raises"
-            continue
+            return "the call raises"
         options = [*_count_questions(subject, call, result, loops),
                    *_value_questions(subject, call, result)]
         rng.shuffle(options)
+        reason = None  # no option to try: the reason so far stands
         for prompt, key, wrong, code in options:
             try:
                 check = runner.snippet(code)
@@ -63,7 +53,10 @@ def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
                     f"{choice}: {why}." for choice, why in wrong.items()),
                 source=subject.where(ctx.head), evidence={"type": "python", "code": code},
                 policy_hash=ctx.policy_hash, code=subject.text)
-    return Refused(KIND, target.symbol, reason)
+        return reason
+
+    return first_question(ctx, target, subject, KIND, rng, attempt, tried=CALLS_TRIED,
+                          reason="nothing to trace", trace=True)
 
 
 def _loops(function: ast.FunctionDef) -> list[ast.For | ast.While]:
