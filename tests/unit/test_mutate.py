@@ -157,6 +157,13 @@ def test_float_constants_print_as_written() -> None:
     ]
 
 
+def test_the_type_argument_of_typing_cast_is_not_mutated() -> None:
+    # cast(None, x) runs exactly as cast(Sequence[int], x): such a mutant always survives
+    source = "def f(x):\n    return cast(Sequence[int], x)\n"
+    assert edits(source) == [(2, "return-value", "cast(Sequence[int], x)", "None"),
+                             (2, "none-value", "x", "None")]
+
+
 def test_docstrings_and_f_strings_are_not_mutated() -> None:
     source = 'def f(x):\n    """Doc 1."""\n    return f"{x + 1}"\n'
     assert edits(source) == [(3, "return-value", 'f"{x + 1}"', "None")]

@@ -279,6 +279,8 @@ class _Generator:
         for field, value in ast.iter_fields(node):
             if field in ("annotation", "returns", "type_comment"):
                 continue
+            if field == "args" and _is_typing_cast(node):
+                value = value[1:]  # cast(T, x): T is a type, like an annotation; x runs
             for child in value if isinstance(value, list) else [value]:
                 if isinstance(child, ast.AST):
                     self.walk(child, scopes, qual)
@@ -344,7 +346,8 @@ class _Generator:
         elif isinstance(node, ast.Constant):
             yield from self._constant(node)
         elif isinstance(node, ast.Call):
-            for arg in (*node.args, *(k.value for k in node.keywords if k.arg is not None)):
+            args = node.args[1:] if _is_typing_cast(node) else node.args
+            for arg in (*args, *(k.value for k in node.keywords if k.arg is not None)):
                 if not isinstance(arg, ast.Starred) and not _is_none(arg):
                     yield ("none-value", *span(arg), "None")
         elif isinstance(node, ast.Return) and node.value is not None and not _is_none(node.value):
@@ -411,3 +414,12 @@ def _is_literal(node: ast.AST) -> bool:
 def _one_line(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= 60 else flat[:57] + "..."
+
+
+def _is_typing_cast(node: ast.AST) -> bool:
+    """`cast(T, x)` or `typing.cast(T, x)`: its first argument never changes what runs."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name == "cast" and len(node.args) == 2
