@@ -85,6 +85,43 @@ def test_bulk_orders_get_ten_percent_off():
     return repo
 
 
+def five_tests_cover(path: Path) -> GitRepo:
+    """discount()'s condition (line 6) is run by five tests that only check that something
+    came back: two named for discount in the module's own test file, one other test there,
+    two in another file that also run checkout()."""
+    repo = base_repo(path)
+    repo.write("shop/price.py", PRICE_V2 + '''
+
+def checkout(items):
+    return sum(discount(price, qty) for price, qty in items)
+''')
+    repo.write("tests/test_price.py", (OLD_TEST + '''
+
+def test_discount_small():
+    assert discount(2, 3) is not None
+
+
+def test_discount_bulk():
+    assert discount(2, 20) is not None
+
+
+def test_prices_are_numbers():
+    assert isinstance(discount(1, 1), (int, float))
+''').replace("import total", "import discount, total"))
+    repo.write("tests/test_checkout.py", '''from shop.price import checkout
+
+
+def test_checkout_one_item():
+    assert checkout([(2, 3)]) is not None
+
+
+def test_checkout_two_items():
+    assert checkout([(2, 3), (1, 1)]) is not None
+''')
+    repo.commit("Add discount and checkout", author="Claude", email="noreply@anthropic.com")
+    return repo
+
+
 def change_of(repo: GitRepo, base: str = "HEAD~1", head: str | None = "HEAD") -> tuple[Repository, Change]:
     """The change as `comprehend check --base BASE --head HEAD` reads it."""
     opened = open_repository(repo.path)

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from gitrepo import GitRepo
-from mutation_repos import OLD_TEST, base_repo, change_of, tree_bytes, weakly_tested, well_tested
+from mutation_repos import (
+    OLD_TEST,
+    base_repo,
+    change_of,
+    five_tests_cover,
+    tree_bytes,
+    weakly_tested,
+    well_tested,
+)
 
 from comprehend.adversary.mutation import MutationStats, run_mutation
 from comprehend.adversary.sandbox import TestsCannotRun
@@ -45,14 +53,16 @@ def test_a_weakly_tested_change_has_exactly_these_survivors(tmp_path: Path) -> N
         ("shop/price.py", "No test fails when `*` -> `/` (arithmetic)", "medium", 0.8),
         ("shop/price.py", "No test fails when `price * qty` -> `None` (return-value)", "medium", 0.8),
     ]
-    assert by_line[6].evidence["test_command"] == f"{PYTEST} -x tests/test_discount.py::test_discount_runs"
+    assert by_line[6].evidence["rerun"] == (f"git apply mutant.patch && {PYTEST} -x "
+                                            "tests/test_discount.py::test_discount_runs; git apply -R mutant.patch")
+    assert by_line[6].evidence["tests"] == ["tests/test_discount.py::test_discount_runs"]
     assert by_line[6].evidence["tests_chosen"] == "tests that run this line"
     assert by_line[6].evidence["mutant"] == (
         "--- a/shop/price.py\n+++ b/shop/price.py\n@@ -4,5 +4,5 @@\n \n def discount(price, qty):\n"
         "-    if qty >= 10:\n+    if not (qty >= 10):\n         return price * qty * 0.9\n     return price * qty\n"
     )
     # Line 8 runs under no test: the tests that run its function are what still pass.
-    assert by_line[8].evidence["test_command"] == f"{PYTEST} -x tests/test_discount.py::test_discount_runs"
+    assert by_line[8].evidence["tests"] == ["tests/test_discount.py::test_discount_runs"]
     assert by_line[8].evidence["tests_chosen"] == "no test runs this line; tests that run its function"
     # One survivor per line: the rest of a line's mutants are skipped once one survives.
     assert report.stats == dataclasses.replace(report.stats, mutants=13, killed=1, survived=3,
@@ -64,17 +74,38 @@ def test_a_weakly_tested_change_has_exactly_these_survivors(tmp_path: Path) -> N
     assert [*temp.glob(pattern)] == []
 
 
-def test_the_evidence_command_reproduces_the_survivor(tmp_path: Path) -> None:
-    fixture = weakly_tested(tmp_path / "r")
+def test_the_evidence_names_three_of_five_tests_and_its_command_reproduces_the_survivor(
+        tmp_path: Path) -> None:
+    fixture = five_tests_cover(tmp_path / "r")
     repo, change = change_of(fixture)
-    finding = run_mutation(repo, Config(), change, None, None).findings[0]
+    report = run_mutation(repo, Config(), change, None, None)
+    finding = next(f for f in report.findings if f.start_line == 6)
+    assert finding.evidence["tests_run"] == 5
+    # same module and function first, then the same module, the most focused first
+    assert finding.evidence["tests"] == ["tests/test_price.py::test_discount_bulk",
+                                         "tests/test_price.py::test_discount_small",
+                                         "tests/test_price.py::test_prices_are_numbers"]
+    rerun = finding.evidence["rerun"]
+    assert rerun == (f"git apply mutant.patch && {PYTEST} -x tests/test_price.py::test_discount_bulk "
+                     "tests/test_price.py::test_discount_small tests/test_price.py::test_prices_are_numbers"
+                     "; git apply -R mutant.patch")
+    assert len(rerun) < 300
     copy = tmp_path / "reviewer"
     subprocess.run(["git", "clone", "-q", str(fixture.path), str(copy)], check=True)
-    subprocess.run(["git", "apply", "-"], cwd=copy, input=finding.evidence["mutant"].encode(), check=True)
-    rerun = subprocess.run(finding.evidence["test_command"].split(), cwd=copy, capture_output=True,
-                           text=True, env={**_env(), "PYTHONDONTWRITEBYTECODE": "1"})
-    assert rerun.returncode == 0
-    assert "1 passed" in rerun.stdout
+    (copy / "mutant.patch").write_text(finding.evidence["mutant"], encoding="utf-8")
+    env = {**_env(), "PYTHONDONTWRITEBYTECODE": "1"}
+    # the command's own steps: the mutant applied, the three tests still pass, then it is undone
+    applied, tests, revert = rerun.replace(" && ", "\n").replace("; ", "\n").split("\n")
+    subprocess.run(applied.split(), cwd=copy, check=True)
+    assert "not (qty >= 10)" in (copy / "shop/price.py").read_text(encoding="utf-8")
+    run = subprocess.run(tests.split(), cwd=copy, capture_output=True, text=True, env=env)
+    assert (run.returncode, run.stdout.strip().splitlines()[-1].strip("= ").split(" in ")[0]) == (0, "3 passed")
+    subprocess.run(revert.split(), cwd=copy, check=True)
+    # and the whole line, as pasted into a shell
+    whole = subprocess.run(["sh", "-c", rerun], cwd=copy, capture_output=True, text=True, env=env)
+    assert "3 passed" in whole.stdout
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=copy, capture_output=True,
+                          text=True).stdout == "?? mutant.patch\n"
 
 
 def test_a_well_tested_change_has_no_survivor(tmp_path: Path) -> None:
@@ -128,8 +159,9 @@ def test_code_imported_only_inside_a_test_is_still_judged_correctly(tmp_path: Pa
     ]
     assert {f.evidence["tests_chosen"] for f in report.findings} == {
         "imported only inside tests, so not measured; every passing test"}
-    assert report.findings[0].evidence["test_command"] == (
-        f"{PYTEST} -x tests/test_fees.py::test_small_orders_pay_a_fee tests/test_price.py::test_total")
+    # the test of the same module first
+    assert report.findings[0].evidence["tests"] == [
+        "tests/test_fees.py::test_small_orders_pay_a_fee", "tests/test_price.py::test_total"]
     assert report.stats == dataclasses.replace(report.stats, mutants=12, killed=6, survived=2, skipped=4)
 
 
@@ -250,8 +282,10 @@ def test_a_test_command_that_is_not_pytest_runs_whole_for_each_mutant(tmp_path: 
                             "mutation: 4 mutants, 2 ran (1 killed, 1 survived, 0 timed out), 2 skipped "
                             "(2: the line already has a survivor)"]
     # double(0) == 0 holds for x / 2 too; returning None fails it.
-    assert [(f.start_line, f.title, f.evidence["test_command"]) for f in report.findings] == [
-        (2, "No test fails when `*` -> `/` (arithmetic)", f"{sys.executable} check.py")]
+    assert [(f.start_line, f.title, f.evidence["rerun"]) for f in report.findings] == [
+        (2, "No test fails when `*` -> `/` (arithmetic)",
+         f"git apply mutant.patch && {sys.executable} check.py; git apply -R mutant.patch")]
+    assert "tests" not in report.findings[0].evidence
 
 
 def test_shards_together_find_what_one_run_finds(tmp_path: Path) -> None:

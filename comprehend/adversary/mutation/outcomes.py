@@ -1,10 +1,11 @@
 """What a mutation run concludes: each mutant's outcome, and the findings they make
 (`surviving-mutant` per line with a survivor, `tests-add-nothing` for new tests that kill
-nothing older tests do not), with evidence that re-runs exactly what was seen."""
+nothing older tests do not), with evidence a person re-runs in one line (rerun.py)."""
 
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -13,6 +14,7 @@ from comprehend.adversary.findings import Finding
 from comprehend.adversary.mutation.command import TestCommand
 from comprehend.adversary.mutation.mutate import Mutant, OperatorSet
 from comprehend.adversary.mutation.on_base import BaseRun
+from comprehend.adversary.mutation.rerun import closest_tests, lines_run, rerun_line
 from comprehend.adversary.mutation.select import ChangedTest, CoverageMap, matches
 from comprehend.config import Config
 
@@ -54,15 +56,18 @@ def mutant_findings(self: FindingContext, outcomes: list[Outcome]) -> list[Findi
     for o in sorted(outcomes, key=lambda o: (o.mutant.file, o.mutant.line, o.mutant.start)):
         if o.status == "survived":
             first_per_line.setdefault((o.mutant.file, o.mutant.line), o)
+    focus = lines_run(self.cmap)
     for o in first_per_line.values():
-        findings.append(_survivor(self, o))
+        findings.append(_survivor(self, o, focus))
     nothing = _tests_add_nothing(self, outcomes)
     if nothing is not None:
         findings.append(nothing)
     return findings
 
-def _survivor(self: FindingContext, o: Outcome) -> Finding:
+def _survivor(self: FindingContext, o: Outcome, focus: Counter[str]) -> Finding:
     m = o.mutant
+    rerun, named = rerun_line(self.command, closest_tests(m, o.tests, focus),
+                              self.extra_tests)
     source = self.sources[m.file]
     policy = self.operators.get(m.operator)
     line_before = source.splitlines()[m.line - 1].strip()
@@ -77,21 +82,16 @@ def _survivor(self: FindingContext, o: Outcome) -> Finding:
         title=f"No test fails when {m.description} ({m.operator})",
         evidence={
             "mutant": m.unified_diff(source),
-            "test_command": _display_command(self, o.tests),
+            "rerun": rerun,
             "operator": m.operator,
             "mutation": m.description,
+            **({"tests": list(named)} if named else {}),
             "tests_run": len(o.tests),
             "tests_chosen": o.how,
             "mutant_id": m.id,
             "policy_hash": self.policy,
         },
     ).with_fingerprint(f"{m.operator}\0{line_before}\0{line_after}")
-
-def _display_command(self: FindingContext, tests: tuple[str, ...]) -> str:
-    if not self.command.pytest or not tests or (self.cmap is not None and set(tests) == self.cmap.passing
-                                        and not self.cmap.failing and len(tests) > 20):
-        return shlex.join([*self.command.argv, *self.extra_tests])
-    return shlex.join([*self.command.argv, "-x", *tests])
 
 def _tests_add_nothing(self: FindingContext, outcomes: list[Outcome]) -> Finding | None:
     """The diff added or changed tests, yet every mutant they kill an older test kills too."""
