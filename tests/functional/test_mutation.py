@@ -354,3 +354,35 @@ def test_a_project_with_a_generated_version_file_is_mutated(tmp_path: Path) -> N
     assert report.notes[0] == "sandbox: 1 git-ignored files copied from the working tree: shop/_version.py"
     assert report.stats.mutants - report.stats.skipped >= 1
     assert [f.start_line for f in report.findings] == [6]
+
+
+def test_the_short_evidence_reaches_every_format_and_the_finding_view(tmp_path: Path) -> None:
+    from comprehend.adversary.review import CheckOptions, run_check
+    from comprehend.report.formats import render
+    from comprehend.views.findings import load_findings
+    from comprehend.workspace import open_workspace
+
+    fixture = five_tests_cover(tmp_path / "r")
+    workspace = open_workspace(fixture.path)
+    with workspace.open_store() as store:
+        result = run_check(workspace.repo, workspace.config, store,
+                           CheckOptions(base="HEAD~1", head="HEAD", all_authors=True))
+        view = load_findings(store)
+    [gap] = [f for f in result.findings if f.rule == "surviving-mutant" and f.start_line == 6]
+    rerun, tests = gap.evidence["rerun"], gap.evidence["tests"]
+    assert len(tests) == 3 and len(rerun) < 300
+    markdown = render(result, "markdown")
+    assert f"**tests**: {tests[0]}  " in markdown.replace("\\", "")  # backslash-escaped underscores
+    assert "**rerun**: git apply mutant.patch &amp;&amp; " in markdown
+    text = render(result, "text")
+    assert f"rerun: {rerun}" in text and f"tests: {tests[0]}" in text
+    assert [f["evidence"]["rerun"] for f in json.loads(render(result, "json"))["findings"]
+            if f["rule"] == "surviving-mutant" and f["start_line"] == 6] == [rerun]
+    [sarif] = [r for r in json.loads(render(result, "sarif"))["runs"][0]["results"]
+               if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 6]
+    assert sarif["message"]["text"].endswith(f"Re-run: {rerun}")
+    assert sarif["properties"]["evidence"]["tests"] == tests
+    [row] = [r for r in view.rows if r.start_line == 6]
+    sections = {s.label: s.text for s in row.evidence}
+    assert (row.rerun, sections["Tests that run the line"]) == (rerun, "\n".join(tests))
+    assert sections["The mutant (mutant.patch)"] == gap.evidence["mutant"]

@@ -26,6 +26,9 @@ class AridRules:
     comment_markers: tuple[str, ...]
     test_globs: tuple[str, ...]
     skip_globs: tuple[str, ...]
+    # Calls that print: arid like `calls`, but mutated where a test that runs the line
+    # captures output (output.py), since there the output is the behaviour.
+    output_calls: tuple[str, ...] = ()
 
     def is_test_file(self, path: str) -> bool:
         return any(_glob(g).fullmatch(path) for g in self.test_globs)
@@ -35,6 +38,9 @@ class AridRules:
 
     def is_arid_call(self, name: str) -> bool:
         return any(_call_pattern(p).fullmatch(name) for p in self.calls)
+
+    def is_output_call(self, name: str) -> bool:
+        return any(_call_pattern(p).fullmatch(name) for p in self.output_calls)
 
 
 def load_arid_rules(repo_root: Path | None) -> tuple[AridRules, PolicyFile]:
@@ -56,12 +62,15 @@ def load_arid_rules(repo_root: Path | None) -> tuple[AridRules, PolicyFile]:
         comment_markers=strings("comments", "markers"),
         test_globs=strings("files", "tests"),
         skip_globs=strings("files", "skip"),
+        output_calls=strings("output", "calls"),
     )
     return rules, source
 
 
-def arid_lines(tree: ast.Module, source: str, rules: AridRules) -> frozenset[int]:
-    """Every line of the module that mutation leaves alone under `rules`."""
+def arid_lines(tree: ast.Module, source: str, rules: AridRules,
+               keep_output: bool = False) -> frozenset[int]:
+    """Every line of the module that mutation leaves alone under `rules`; with
+    `keep_output`, statements that only print (`printing_lines`) are not arid for that."""
     lines: set[int] = set()
     for number, text in enumerate(source.splitlines(), start=1):
         if "#" in text and any(m in text.split("#", 1)[1] for m in rules.comment_markers):
@@ -76,7 +85,7 @@ def arid_lines(tree: ast.Module, source: str, rules: AridRules) -> frozenset[int
             elif test in rules.condition_flags:
                 lines.update(range(node.test.lineno, (node.test.end_lineno or node.test.lineno) + 1))
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            if rules.is_arid_call(ast.unparse(node.value.func)):
+            if rules.is_arid_call(ast.unparse(node.value.func)) and not (keep_output and is_printing(node, rules)):
                 lines.update(_span(node))
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -85,6 +94,17 @@ def arid_lines(tree: ast.Module, source: str, rules: AridRules) -> frozenset[int
             elif isinstance(node.value, ast.Call) and rules.is_arid_call(ast.unparse(node.value.func)):
                 lines.update(_span(node))  # started = time.monotonic()
     return frozenset(lines)
+
+
+def is_printing(node: ast.AST, rules: AridRules) -> bool:
+    """A statement that only calls an output function: `click.echo(f"...")`."""
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and rules.is_output_call(ast.unparse(node.value.func)))
+
+
+def printing_lines(tree: ast.Module, rules: AridRules) -> frozenset[int]:
+    """Every line of a statement that only prints."""
+    return frozenset(n for node in ast.walk(tree) if is_printing(node, rules) for n in _span(node))
 
 
 def _span(node: ast.AST) -> range:

@@ -40,6 +40,7 @@ from comprehend.adversary.mutation.outcomes import (
     Status,
     mutant_findings,
 )
+from comprehend.adversary.mutation.output import OutputCapture, judge
 from comprehend.adversary.mutation.select import (
     ChangedTest,
     diff_tests,
@@ -190,13 +191,15 @@ class _Run:
                rules: AridRules) -> dict[str, FileMutants]:
         plans: dict[str, FileMutants] = {}
         arid = 0
+        self.capture = OutputCapture(copy, rules)
+        output = self.capture.any()  # else lines that only print stay arid
         for path, lines in sorted(targets.items()):
             try:
                 source = (copy / path).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 self.notes.append(f"mutation: {path} is not UTF-8 text at head; not mutated")
                 continue
-            plan = mutate_file(path, source, lines, operators, rules)
+            plan = mutate_file(path, source, lines, operators, rules, output=output)
             if plan.error:
                 self.notes.append(f"mutation: {plan.error}; not mutated")
             arid += len(plan.arid_changed_lines)
@@ -235,6 +238,12 @@ class _Run:
         baseline = Baseline(self.sandbox, self.test_command, self.extra_tests,
                             self.config.adversary.baseline_timeout, self.notes, self._pool).run(mutants)
         self.cmap, self.base_seconds, self.overhead = baseline.cmap, baseline.seconds, baseline.overhead
+        mutants, note = judge(plans, mutants, self.cmap, self.capture)  # printing lines
+        self.notes += [note] if note else []
+        if not mutants:
+            return self._report([], [])
+        kept = {m.id for m in mutants}
+        groups = {k: [m for m in ms if m.id in kept] for k, ms in groups.items() if kept & {m.id for m in ms}}
         self.new_tests = self._diff_tests(first)
         # Set once one mutant is killed by the diff's tests and by no older test: then the
         # new tests add something, and no other mutant needs the older tests re-run.

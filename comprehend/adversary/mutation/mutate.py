@@ -18,14 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from comprehend.adversary.mutation.arid import AridRules, arid_lines
+from comprehend.adversary.mutation.arid import AridRules, arid_lines, is_printing, printing_lines
 from comprehend.errors import ConfigError
 from comprehend.policy import PolicyFile, policy_file
 
 OPERATORS = (
     "comparison", "boundary", "membership", "boolean", "negate-condition", "drop-condition",
     "arithmetic", "constant", "string", "none-value", "statement-deletion", "return-value",
-    "exception-handler", "loop-control", "slice",
+    "exception-handler", "loop-control", "slice", "output",
 )
 
 
@@ -128,19 +128,25 @@ class FileMutants:
     mutants: tuple[Mutant, ...]
     arid_changed_lines: frozenset[int]  # changed lines left alone as arid
     error: str | None = None  # why the file could not be mutated (a syntax error at head)
+    # Changed lines that only print, mutated with `output`: their mutants count only where
+    # a test that runs the line captures output (output.py decides after the baseline).
+    printing: frozenset[int] = frozenset()
 
 
 def mutate_file(path: str, source: str, changed_lines: frozenset[int], operators: OperatorSet,
-                rules: AridRules) -> FileMutants:
-    """The mutants of `source` on `changed_lines`, in line order."""
+                rules: AridRules, output: bool = False) -> FileMutants:
+    """The mutants of `source` on `changed_lines`, in line order. With `output`, lines that
+    only print are mutated too (FileMutants.printing)."""
     try:
         tree = ast.parse(source, filename=path)
         tokens = _Tokens(source)
     except (SyntaxError, tokenize.TokenError, ValueError) as exc:
         return FileMutants(path, source, (), frozenset(), f"{path} does not parse: {exc}")
-    arid = arid_lines(tree, source, rules)
+    arid = arid_lines(tree, source, rules, keep_output=output)
+    printing = (printing_lines(tree, rules) & changed_lines) - arid if output else frozenset()
     index = _Index(source)
-    generator = _Generator(path, source, index, tokens, changed_lines - arid, operators)
+    generator = _Generator(path, source, index, tokens, changed_lines - arid, operators,
+                           rules if output else None)
     generator.walk(tree, (), "")
     seen: set[str] = set()
     mutants: list[Mutant] = []
@@ -154,7 +160,8 @@ def mutate_file(path: str, source: str, changed_lines: frozenset[int], operators
             continue  # e.g. `continue` swapped into a finally block before 3.8 rules
         seen.add(mutated)
         mutants.append(m)
-    return FileMutants(path, source, tuple(mutants), frozenset(changed_lines & arid))
+    return FileMutants(path, source, tuple(mutants), frozenset(changed_lines & arid),
+                       printing=frozenset(printing))
 
 
 # Token and operator tables -------------------------------------------------------------
@@ -237,10 +244,11 @@ class _Tokens:
 
 class _Generator:
     def __init__(self, path: str, source: str, index: _Index, tokens: _Tokens,
-                 lines: frozenset[int], operators: OperatorSet) -> None:
+                 lines: frozenset[int], operators: OperatorSet, output: AridRules | None) -> None:
         self.path, self.source, self.index, self.tokens = path, source, index, tokens
         self.lines = lines
         self.operators = operators
+        self.output = output  # the rules that say what prints, when printing lines are mutated
         self.found: list[Mutant] = []
         self.spans: dict[tuple[str, int], tuple[int, int]] = {}  # scope -> its lines
 
@@ -275,6 +283,8 @@ class _Generator:
             return  # f-string internals: positions are unreliable before 3.12
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return  # docstrings and bare literals
+        if self.output is not None and is_printing(node, self.output):
+            self.printed(node.value, scopes)  # type: ignore[attr-defined]
         self.mutate(node, scopes)
         for field, value in ast.iter_fields(node):
             if field in ("annotation", "returns", "type_comment"):
@@ -379,6 +389,20 @@ class _Generator:
         if isinstance(node, _DELETABLE) and not (isinstance(node, ast.AnnAssign) and node.value is None):
             start, end = span(node)
             yield "statement-deletion", start, end, "pass" + self._newlines(start, end)
+
+    def printed(self, call: ast.Call, scopes: tuple[tuple[str, int], ...]) -> None:
+        """What a printing call prints: each string emptied, each f-string emptied and
+        each of its parts dropped in turn (the part's positions inside an f-string are not
+        reliable before 3.12, so the whole f-string is rewritten)."""
+        for arg in call.args:
+            start, end = self.index.span(arg)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                self.add("output", start, end, '""', scopes)
+            elif isinstance(arg, ast.JoinedStr):
+                self.add("output", start, end, '""', scopes)
+                for i in range(len(arg.values) if len(arg.values) > 1 else 0):
+                    rest = ast.JoinedStr([v for j, v in enumerate(arg.values) if j != i])
+                    self.add("output", start, end, ast.unparse(rest), scopes)
 
     def _constant(self, node: ast.Constant) -> Iterator[tuple[str, int, int, str]]:
         start, end = self.index.span(node)
