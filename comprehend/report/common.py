@@ -15,6 +15,8 @@ from comprehend.errors import UserError
 
 # Evidence keys that hold a command a person copies and runs.
 COMMAND_KEYS = ("rerun", "command", "test_command")
+# What a surviving mutant's rerun line calls its diff (adversary/mutation/rerun.py).
+PATCH_FILE = "mutant.patch"
 # A re-run command longer than this names test files (or folders) instead of test ids.
 COMMAND_LIMIT = 300
 
@@ -53,7 +55,10 @@ def evidence_lines(finding: Finding) -> list[tuple[str, str]]:
     for key in order:
         if key in ev:
             text = as_text(ev[key])
-            out.append((key, short_command(text) if key in COMMAND_KEYS else text))
+            label = key
+            if key == "mutant" and PATCH_FILE in str(ev.get("rerun", "")):
+                label = f"mutant (save as {PATCH_FILE})"  # the file the rerun line applies
+            out.append((label, short_command(text) if key in COMMAND_KEYS else text))
     if finding.fingerprint and finding.acknowledged is None:
         # what `comprehend ack` takes, once a person has reviewed the finding
         out.append(("fingerprint", finding.fingerprint))

@@ -13,7 +13,7 @@ import re
 from comprehend.adversary.findings import SEVERITY_ORDER, Finding
 from comprehend.adversary.review import CheckResult
 from comprehend.display import printable
-from comprehend.report.common import ack_label, change_label, evidence_lines, headline
+from comprehend.report.common import COMMAND_KEYS, ack_label, change_label, evidence_lines, headline
 
 _ICON = {"critical": "🛑", "high": "🔴", "medium": "🟠", "low": "🔵", "info": "⚪"}
 
@@ -170,8 +170,10 @@ def _details(f: Finding) -> list[str]:
     where = html.escape(printable(f"{f.file}:{f.start_line}", one_line=True))
     out = ["<details>", f"<summary>{html.escape(f.rule)}: <code>{where}</code></summary>", ""]
     for key, value in evidence_lines(f):
-        if "\n" in value or key in ("code", "mutant", "diff"):
+        if "\n" in value or key in ("code", "mutant", "diff") or key.startswith("mutant ("):
             out += [f"**{inline(key)}**", "", fence(value), ""]
+        elif key in COMMAND_KEYS:  # copied whole: a code span renders it as it is typed
+            out.append(f"**{inline(key)}**: {code_span(value)}  ")
         else:
             out.append(f"**{inline(key)}**: {inline(value)}  ")
     return out + ["", "</details>", ""]

@@ -373,9 +373,11 @@ def test_the_short_evidence_reaches_every_format_and_the_finding_view(tmp_path: 
     assert len(tests) == 3 and len(rerun) < 300
     markdown = render(result, "markdown")
     assert f"**tests**: {tests[0]}  " in markdown.replace("\\", "")  # backslash-escaped underscores
-    assert "**rerun**: git apply mutant.patch &amp;&amp; " in markdown
+    assert f"**rerun**: `{rerun}`  " in markdown
+    assert f"**mutant (save as mutant.patch)**\n\n```\n{gap.evidence['mutant']}" in markdown
     text = render(result, "text")
     assert f"rerun: {rerun}" in text and f"tests: {tests[0]}" in text
+    assert "      mutant (save as mutant.patch):\n        --- a/shop/price.py" in text
     assert [f["evidence"]["rerun"] for f in json.loads(render(result, "json"))["findings"]
             if f["rule"] == "surviving-mutant" and f["start_line"] == 6] == [rerun]
     [sarif] = [r for r in json.loads(render(result, "sarif"))["runs"][0]["results"]
@@ -385,4 +387,4 @@ def test_the_short_evidence_reaches_every_format_and_the_finding_view(tmp_path: 
     [row] = [r for r in view.rows if r.start_line == 6]
     sections = {s.label: s.text for s in row.evidence}
     assert (row.rerun, sections["Tests that run the line"]) == (rerun, "\n".join(tests))
-    assert sections["The mutant (mutant.patch)"] == gap.evidence["mutant"]
+    assert sections["The mutant (save as mutant.patch)"] == gap.evidence["mutant"]
