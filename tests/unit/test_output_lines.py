@@ -70,6 +70,9 @@ def test_capture_is_read_from_the_test_its_helpers_and_its_fixtures(tmp_path: Pa
             "def test_capsys(capsys):\n    main()\n    assert capsys.readouterr().out == 'x\\n'\n\n"
             "def test_helper():\n    assert run(['x']).returncode == 0\n\n"
             "def test_plain():\n    assert main() is None\n\n"
+            "def test_asserted(result):\n    assert 'Hi' in result.output\n\n"
+            "def test_unittest_style(self_run):\n    self.assertIn('Hi', self_run().stdout)\n\n"
+            "def test_model(model):\n    out = model.output\n    assert out == 3\n\n"
             "class TestCli:\n"
             "    def check(self):\n        return run(['y'])\n"
             "    def test_method(self):\n        assert self.check()\n"
@@ -79,15 +82,20 @@ def test_capture_is_read_from_the_test_its_helpers_and_its_fixtures(tmp_path: Pa
     capture = OutputCapture(root, RULES)
     assert capture.any() is True
     assert {t: capture.captures(f"tests/test_cli.py::{t}") for t in (
-        "test_invoke", "test_capsys", "test_helper", "test_plain", "TestCli::test_method",
+        "test_invoke", "test_capsys", "test_helper", "test_plain", "test_asserted",
+        "test_unittest_style", "test_model", "TestCli::test_method",
         "TestCli::test_quiet", "test_capsys[param]", "missing")} == {
         "test_invoke": True, "test_capsys": True, "test_helper": True, "test_plain": False,
+        "test_asserted": True, "test_unittest_style": True,
+        "test_model": False,  # an attribute named output, never asserted: not printed output
         "TestCli::test_method": True, "TestCli::test_quiet": False, "test_capsys[param]": True,
         "missing": False}
     assert capture.captures("tests/test_lib.py::test_add") is False
 
 
 def test_a_suite_that_never_captures_output_keeps_printing_lines_arid(tmp_path: Path) -> None:
-    root = write(tmp_path, {"tests/test_lib.py": "def test_add():\n    assert 1 + 1 == 2\n",
+    root = write(tmp_path, {"tests/test_lib.py": "def test_add(m):\n    x = m.output\n    assert x == 2\n",
                             "lib.py": "def f():\n    print(sys.stdout)\n"})  # not a test file
     assert OutputCapture(root, RULES).any() is False
+    write(root, {"tests/test_run.py": "def test_run(r):\n    assert r.stdout == 'x'\n"})
+    assert OutputCapture(root, RULES).any() is True

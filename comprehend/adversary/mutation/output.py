@@ -23,10 +23,14 @@ from comprehend.adversary.mutation.mutate import FileMutants, Mutant
 from comprehend.adversary.mutation.select import CoverageMap
 
 CAPTURE_FIXTURES = frozenset({"capsys", "capfd", "capsysbinary", "capfdbinary"})
-# What a test that reads printed output has in its source.
+# What a test that captures printed output has in its source.
 _CAPTURES = re.compile(
-    r"\bCliRunner\b|\.invoke\(|\bcaps(?:ys|fd)\b|\.readouterr\(|\.(?:output|stdout|stderr)\b"
-    r"|\bcapture_output\s*=\s*True|\bredirect_std(?:out|err)\b|\bcheck_output\(|\bsys\.stdout\b")
+    r"\bCliRunner\b|\.invoke\(|\bcaps(?:ys|fd)\b|\.readouterr\(|\bcapture_output\s*=\s*True"
+    r"|\bstd(?:out|err)\s*=\s*(?:subprocess\.)?PIPE\b|\bredirect_std(?:out|err)\b|\bcheck_output\("
+    r"|\bsys\.std(?:out|err)\b")
+# Attributes that hold what a run printed, when an assertion reads them (`result.output`).
+_OUTPUT_ATTRIBUTES = frozenset({"output", "stdout", "stderr"})
+_ASSERTED_OUTPUT = re.compile(r"^\s*(?:assert\b|self\.assert\w*\().*\.(?:output|stdout|stderr)\b", re.M)
 _SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox"})
 
 
@@ -42,7 +46,7 @@ class OutputCapture:
         """Whether any test file captures output: if none does, printing lines stay arid."""
         if self._any is None:
             self._any = bool(self.rules.output_calls) and any(
-                _CAPTURES.search(_read(self.root / rel) or "") for rel in self._test_files())
+                _captures_text(_read(self.root / rel) or "") for rel in self._test_files())
         return self._any
 
     def captures(self, nodeid: str) -> bool:
@@ -110,7 +114,8 @@ class _TestModule:
                     params = tuple(a.arg for a in (*child.args.posonlyargs, *child.args.args,
                                                    *child.args.kwonlyargs))
                     called = frozenset(_called_names(child))
-                    functions[(*outer, child.name)] = (bool(_CAPTURES.search(source)), params, called)
+                    direct = bool(_CAPTURES.search(source)) or _asserts_output(child)
+                    functions[(*outer, child.name)] = (direct, params, called)
                     if any("fixture" in ast.unparse(d) for d in child.decorator_list):
                         fixture_names.append((*outer, child.name))
 
@@ -139,6 +144,23 @@ class _TestModule:
         if direct or CAPTURE_FIXTURES & set(params):
             return True
         return any(self._own(k, seen) for name in called for k in ((name,), (*key[:-1], name)))
+
+
+def _captures_text(text: str) -> bool:
+    return bool(_CAPTURES.search(text) or _ASSERTED_OUTPUT.search(text))
+
+
+def _asserts_output(fn: ast.AST) -> bool:
+    """An `assert` (or a unittest `self.assert...` call) that reads `.output`, `.stdout` or
+    `.stderr`: alone, such a name may be anything; asserted, it is what a run printed."""
+    for node in ast.walk(fn):
+        checks = isinstance(node, ast.Assert) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr.startswith("assert"))
+        if checks and any(isinstance(n, ast.Attribute) and n.attr in _OUTPUT_ATTRIBUTES
+                          for n in ast.walk(node)):
+            return True
+    return False
 
 
 def _called_names(fn: ast.AST) -> Iterable[str]:
