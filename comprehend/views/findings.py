@@ -18,7 +18,7 @@ FILTER_KEYS = ("severity", "rule", "file", "run", "title")
 # Evidence keys in reading order, with a label; keys not listed follow, by name.
 EVIDENCE_LABELS = (
     ("why", "Why"), ("mutation", "Mutation"), ("mutant", "The mutant (save as mutant.patch)"),
-    ("tests", "Tests that run the line"),
+    ("tests", "Closest tests"),
     ("old_assertion", "Expected before"), ("new_assertion", "Expected now"),
     ("code", "The test"), ("test", "Test"), ("rerun", "Re-run"), ("test_command", "Re-run"),
 )

@@ -386,5 +386,5 @@ def test_the_short_evidence_reaches_every_format_and_the_finding_view(tmp_path: 
     assert sarif["properties"]["evidence"]["tests"] == tests
     [row] = [r for r in view.rows if r.start_line == 6]
     sections = {s.label: s.text for s in row.evidence}
-    assert (row.rerun, sections["Tests that run the line"]) == (rerun, "\n".join(tests))
+    assert (row.rerun, sections["Closest tests"]) == (rerun, "\n".join(tests))
     assert sections["The mutant (save as mutant.patch)"] == gap.evidence["mutant"]

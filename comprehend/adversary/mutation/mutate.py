@@ -283,8 +283,8 @@ class _Generator:
             return  # f-string internals: positions are unreliable before 3.12
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return  # docstrings and bare literals
-        if self.output is not None and is_printing(node, self.output):
-            self.printed(node.value, scopes)  # type: ignore[attr-defined]
+        if self.output is not None and isinstance(node, ast.Expr) and is_printing(node, self.output):
+            self.printed(node.value, scopes)
         self.mutate(node, scopes)
         for field, value in ast.iter_fields(node):
             if field in ("annotation", "returns", "type_comment"):
@@ -390,11 +390,11 @@ class _Generator:
             start, end = span(node)
             yield "statement-deletion", start, end, "pass" + self._newlines(start, end)
 
-    def printed(self, call: ast.Call, scopes: tuple[tuple[str, int], ...]) -> None:
+    def printed(self, call: ast.expr, scopes: tuple[tuple[str, int], ...]) -> None:
         """What a printing call prints: each string emptied, each f-string emptied and
         each of its parts dropped in turn (the part's positions inside an f-string are not
         reliable before 3.12, so the whole f-string is rewritten)."""
-        for arg in call.args:
+        for arg in call.args if isinstance(call, ast.Call) else ():
             start, end = self.index.span(arg)
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
                 self.add("output", start, end, '""', scopes)
