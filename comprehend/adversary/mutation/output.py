@@ -121,7 +121,7 @@ class _TestModule:
 
         visit(tree, ())
         module = _TestModule(path, functions, {})
-        for key in fixture_names:
+        for key in fixture_names:  # filled once here; read-only afterwards
             module.fixtures[key[-1]] = module._own(key, set())
         return module
 
