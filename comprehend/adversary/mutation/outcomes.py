@@ -62,28 +62,33 @@ def mutant_findings(self: FindingContext, outcomes: list[Outcome]) -> list[Findi
     return findings
 
 def _survivor(self: FindingContext, o: Outcome) -> Finding:
+    return survivor_finding(self.config, self.operators, self.policy, self.sources[o.mutant.file],
+                            o, _display_command(self, o.tests))
+
+
+def survivor_finding(config: Config, operators: OperatorSet, policy_hash: str, source: str,
+                     o: Outcome, command: str) -> Finding:
+    """The `surviving-mutant` finding of one survivor; `command` re-runs its tests."""
     m = o.mutant
-    source = self.sources[m.file]
-    policy = self.operators.get(m.operator)
     line_before = source.splitlines()[m.line - 1].strip()
     line_after = m.apply(source).splitlines()[m.line - 1].strip()
     return Finding(
         rule=RULE,
-        severity=self.config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
-        confidence=policy.confidence,
+        severity=config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
+        confidence=operators.get(m.operator).confidence,
         file=m.file,
         start_line=m.line,
         end_line=m.line,
         title=f"No test fails when {m.description} ({m.operator})",
         evidence={
             "mutant": m.unified_diff(source),
-            "test_command": _display_command(self, o.tests),
+            "test_command": command,
             "operator": m.operator,
             "mutation": m.description,
             "tests_run": len(o.tests),
             "tests_chosen": o.how,
             "mutant_id": m.id,
-            "policy_hash": self.policy,
+            "policy_hash": policy_hash,
         },
     ).with_fingerprint(f"{m.operator}\0{line_before}\0{line_after}")
 
