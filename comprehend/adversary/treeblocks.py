@@ -73,9 +73,9 @@ def _statements(body) -> list:
     if len(children) == 1 and children[0].type == "statement_list":
         return children[0].named_children
     if body.type in _CASES:
-        values = {id(c) for c in body.children_by_field_name("value")}
-        found = [c for c in children if id(c) not in values and c.type not in ("expression_list",
-                                                                              "type_list")]
+        values = {(c.start_byte, c.end_byte) for c in body.children_by_field_name("value")}
+        found = [c for c in children if (c.start_byte, c.end_byte) not in values
+                 and c.type not in ("expression_list", "type_list")]
         return [s for c in found for s in (c.named_children if c.type == "statement_list" else [c])]
     if body.type in ("statement_block", "block"):
         return children

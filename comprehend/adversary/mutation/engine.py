@@ -24,6 +24,7 @@ from typing import Any
 
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
+from comprehend.adversary.judged import LANGUAGE_OF
 from comprehend.adversary.mutation.arid import AridRules, load_arid_rules
 from comprehend.adversary.mutation.baseline import Baseline, probe_args
 from comprehend.adversary.mutation.command import TestCommand, resolve_test_command
@@ -34,7 +35,6 @@ from comprehend.adversary.mutation.mutate import (
     load_operators,
     mutate_file,
 )
-from comprehend.adversary.judged import LANGUAGE_OF
 from comprehend.adversary.mutation.native import NATIVE_LANGUAGES, NativeRun, native_targets
 from comprehend.adversary.mutation.on_base import BaseRun, run_on_base
 from comprehend.adversary.mutation.outcomes import (

@@ -74,8 +74,6 @@ _GO_ZERO = {**dict.fromkeys(("int", "int8", "int16", "int32", "int64", "uint", "
                              "uint16", "uint32", "uint64", "uintptr", "byte", "rune",
                              "float32", "float64"), "0"),
             "string": '""', "bool": "false", "error": "nil"}
-# Go prints only through these (besides the arid.toml calls)
-_GO_PRINTS = re.compile(r"fmt\.(Print|Fprint|Sprint)\w*")
 
 
 def mutate_tree_file(path: str, language: str, source: str, changed_lines: frozenset[int],
@@ -153,8 +151,7 @@ class _Maker:
 
     def _arid_call(self, call) -> bool:
         name = re.sub(r"\s+", "", node_text(call.child_by_field_name("function")))
-        return self.rules.is_arid_call(name) or bool(_GO_PRINTS.fullmatch(name)) \
-            or name.startswith("console.")
+        return self.rules.is_arid_call(name)
 
     # --- operators --------------------------------------------------------------------------
 
