@@ -67,7 +67,7 @@ def test_go_operators_on_changed_lines_skip_output_loops_updates_and_string_meth
         (11, "comparison", "<", ">"),
         (12, "statement-deletion", "total += i", ""),
         (12, "arithmetic", "+=", "-="),
-        (14, "return-value", "total", "0"),
+        (14, "return-value", "total", "0 * (total)"),
     ]
 
 

@@ -6,7 +6,8 @@ arid-line policy (adversary/arid.toml). One operator table serves both languages
 differs is which node types hold a condition, a literal or a statement (`_GO`, `_JS`).
 Go is typed, so a mutant that cannot compile is avoided where the tree shows it (a string
 concatenation is not made a subtraction; a return value becomes the zero value of the
-function's declared result type, only when that type is a basic one)."""
+function's declared result type, only when that type is a basic one, still computed from
+the original so nothing it used goes unused)."""
 
 from __future__ import annotations
 
@@ -69,11 +70,13 @@ _JS = Grammar(
     arid_functions=frozenset({"toString", "inspect", "toJSON"}),
 )
 GRAMMARS = {"go": _GO, "javascript": _JS, "typescript": _JS, "tsx": _JS}
-# Zero values a Go return can take whatever the value was: the result type names it.
+# What a Go return's value becomes, by the function's declared result type: its zero value,
+# written so the original expression is still evaluated and used (a `return 0` alone would
+# leave the variables and imports only it used unused, which Go refuses to build).
 _GO_ZERO = {**dict.fromkeys(("int", "int8", "int16", "int32", "int64", "uint", "uint8",
                              "uint16", "uint32", "uint64", "uintptr", "byte", "rune",
-                             "float32", "float64"), "0"),
-            "string": '""', "bool": "false", "error": "nil"}
+                             "float32", "float64"), "0 * ({})"),
+            "string": "({})[:0]", "bool": "false && ({})", "error": "nil"}
 
 
 def mutate_tree_file(path: str, language: str, source: str, changed_lines: frozenset[int],
@@ -237,8 +240,9 @@ class _Maker:
         if zeros is None or len(zeros) != len(items):
             return
         for item, zero in zip(items, zeros, strict=True):
-            if zero is not None and node_text(item) != zero:
-                self._add(item, "return-value", zero)
+            text = node_text(item)
+            if zero is not None and text not in ("0", '""', "false", "nil"):
+                self._add(item, "return-value", zero.format(text))
 
     def _go_results(self, node) -> list[str | None] | None:
         """Zero values of the enclosing Go function's results (None where not a basic type)."""
