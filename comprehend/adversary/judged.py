@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from comprehend.adversary.diff import Change
+from comprehend.adversary.gotests import is_go_test
+from comprehend.adversary.jstests import is_js_test
 
 STATIC_RULES = frozenset({"python", "go", "javascript", "typescript"})
 MUTATED = frozenset({"python"})  # languages mutation testing always attacks (others: per file)
@@ -35,7 +37,6 @@ LANGUAGE_OF = {
     ".r": "r", ".jl": "julia", ".pl": "perl", ".pm": "perl", ".groovy": "groovy",
     ".vue": "vue", ".svelte": "svelte", ".sol": "solidity",
 }
-_TEST_HINTS = ("_test.go", ".test.", ".spec.", "__tests__/")
 # Code nobody in the repository writes or tests: vendored, generated, built or declarations
 _NOT_OWN = ("vendor/", "node_modules/", "third_party/", "dist/", "build/")
 _NOT_OWN_SUFFIXES = (".min.js", ".d.ts", ".pb.go", "_generated.go", ".gen.go")
@@ -76,7 +77,9 @@ def is_own_code(path: str) -> bool:
 
 
 def _is_test(path: str) -> bool:
-    return any(hint in path for hint in _TEST_HINTS)
+    """Tests as the Go and JS/TS rules and mutation read them (`_test.go`; `.test.`/`.spec.`
+    files and files under test/, tests/, __tests__/): what runs against mutants, never mutated."""
+    return is_go_test(path) or is_js_test(path)
 
 
 def note(gaps: list[Unjudged]) -> str | None:
