@@ -174,6 +174,18 @@ def test_go_baseline_that_fails_is_an_error(repo: GitRepo, clean_env) -> None:
     assert tree_bytes(repo.path) == before
 
 
+@needs_go
+def test_go_file_the_platform_does_not_build_is_not_run(repo: GitRepo, clean_env) -> None:
+    go_repo(repo, GO_EXPRESS_TEST)
+    legacy = "//go:build plan9\n\npackage shop\n\nfunc Legacy(x int) int {\n\treturn x + 1\n}\n"
+    repo.write("shop/legacy.go", legacy)
+    repo.commit("Legacy helper")
+    code, report, stderr = check(repo.path, clean_env)
+    assert (code, report["verdict"], survivors(report)) == (0, "pass", []), stderr
+    assert ("mutation: shop/legacy.go: go does not build it here (its build constraints exclude "
+            "this platform), so no test runs it; its 4 mutants were not run") in report["run"]["notes"]
+
+
 def test_go_toolchain_missing_is_incomplete(repo: GitRepo, clean_env, tmp_path: Path) -> None:
     go_repo(repo)
     bin_dir = tmp_path / "bin"  # git and nothing else: no go
@@ -228,6 +240,19 @@ def test_js_change_the_tests_check_has_no_survivor(repo: GitRepo, clean_env) -> 
     assert {k: report["run"]["mutation"][k] for k in ("mutants", "killed", "survived")} \
         == {"mutants": 11, "killed": 11, "survived": 0}
     assert report["run"]["unjudged"] == []
+
+
+@needs_node
+def test_js_file_no_test_loads_is_not_run(repo: GitRepo, clean_env) -> None:
+    js_repo(repo, JS_EXPRESS_TEST.replace("../src/fee", "../dist/fee"))
+    repo.write("dist/fee.js", JS_AFTER)  # the tests read a built copy, not the source
+    repo.commit("Build")
+    repo.write("src/fee.js", JS_AFTER.replace("amount * 2", "amount * 3"))
+    repo.commit("Triple")
+    code, report, stderr = check(repo.path, clean_env)
+    assert (code, report["verdict"], survivors(report)) == (0, "pass", []), stderr
+    assert ("mutation: src/fee.js: no test process loads it (node:test coverage), so no test runs "
+            "it; its 3 mutants were not run") in report["run"]["notes"]
 
 
 @needs_node

@@ -48,12 +48,17 @@ class GoSuite:
         self.files = files
         self.modcache = _module_cache()
         self.compiled = 0  # mutants the compiler rejected
+        self.built: set[str] | None = None  # the package's files go builds here (go list)
 
     def prepare(self, copy: Path) -> None:
         """Nothing to add: a Go package needs only its module (and its vendor/, if any)."""
 
     def loads(self, file: str) -> bool | None:
-        return True  # go test compiles every file of the package into its test binary
+        """Whether go test builds `file` on this platform (build constraints, _windows.go)."""
+        return True if self.built is None else PurePosixPath(file).name in self.built
+
+    def not_loaded(self) -> str:
+        return "go does not build it here (its build constraints exclude this platform)"
 
     def describe(self) -> str:
         return f"Go package {self.target} (module {self.folder or '.'}): go test"
@@ -79,6 +84,11 @@ class GoSuite:
         if result.exit_code != 0:
             raise TestsCannotRun(f"`{self.shown(())}` fails at the head before any mutant: "
                                  f"{_why(events, result)}; make the tests pass, or run with --no-exec")
+        listed = box.run(["go", "list", "-f", "{{range .GoFiles}}{{println .}}{{end}}"
+                          "{{range .CgoFiles}}{{println .}}{{end}}", self.target],
+                         copy / self.folder, env, timeout)
+        if listed.exit_code == 0:
+            self.built = {line.strip() for line in listed.output.splitlines() if line.strip()}
         elapsed = {e["Test"]: e.get("Elapsed", 0.0) for e in events
                    if e.get("Action") == "pass" and "/" not in e.get("Test", "/")}
         tests = tuple(sorted(elapsed, key=lambda t: (elapsed[t], t)))

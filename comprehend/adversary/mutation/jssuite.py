@@ -139,6 +139,11 @@ class JsSuite:
         """Whether some test process loaded `file` (None: not known without a sanity run)."""
         return None if self.loaded_files is None else file in self.loaded_files
 
+    def not_loaded(self) -> str:
+        if self.loaded_files is not None:
+            return "no test process loads it (node:test coverage)"
+        return "the tests pass even when it throws on load (forced-fail sanity run)"
+
     def run(self, box: Sandbox, copy: Path, tests: tuple[str, ...], timeout: float) \
             -> tuple[Status, str | None]:
         env = self.environment(box, copy)

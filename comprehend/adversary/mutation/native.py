@@ -178,7 +178,10 @@ class NativeRun:
         keys = sorted(groups)
         if self.shard is not None:
             k, n = self.shard
-            keys = keys[k - 1 :: n]
+            mine = keys[k - 1 :: n]
+            self.result.notes.append(f"mutation shard {k}/{n}: {len(mine)} of {len(keys)} changed "
+                                     "Go/JS/TS lines with mutants")
+            keys = mine
         return {key: groups[key] for key in keys}
 
     # --- running -------------------------------------------------------------------------------
@@ -204,6 +207,7 @@ class NativeRun:
         self.say(f"mutation: {total} Go/JS/TS mutants on {len(todo)} lines")
         for group in self._pool(self._line, todo):
             outcomes += group
+        outcomes = self._rerun_timeouts(outcomes)
         self.result.outcomes = outcomes
         for suite in used:
             if isinstance(suite, GoSuite) and suite.compiled:
@@ -218,12 +222,24 @@ class NativeRun:
             self.result.findings.append(survivor_finding(self.config, self.operators, self.policy,
                                                          source, o, suite.shown(o.tests)))
 
+    def _rerun_timeouts(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """A mutant that timed out while other workers ran is run again alone before it is
+        judged; one that still times out counts as caught (it made the code hang)."""
+        slow = [i for i, o in enumerate(outcomes) if o.status == "timeout"]
+        if slow:
+            self.say(f"mutation: re-running {len(slow)} timed-out Go/JS/TS mutants alone")
+        for i in slow:
+            outcomes[i] = self._judge(self.box.copies[0], outcomes[i].mutant, alone=True)
+        return outcomes
+
     def _sanity(self, plans: dict[str, tuple[Suite, str, list[Mutant]]]) -> set[str]:
         """Files the tests never load: their mutants could only survive, so none is run."""
         blind = set()
         for path, (suite, source, mutants) in plans.items():
+            if not mutants:
+                continue
             loads = suite.loads(path)
-            if loads is None and mutants:
+            if loads is None:
                 copy = self.box.copies[0]
                 replace_file(copy / path, FORCED_FAILURE)
                 try:
@@ -233,9 +249,8 @@ class NativeRun:
                 loads = status != "survived"
             if not loads:
                 blind.add(path)
-                self.result.notes.append(
-                    f"mutation: {path}: the tests pass even when it throws on load (forced-fail "
-                    f"sanity run), so they never load it; its {len(mutants)} mutants were not run")
+                self.result.notes.append(f"mutation: {path}: {suite.not_loaded()}, so no test "
+                                         f"runs it; its {len(mutants)} mutants were not run")
         return blind
 
     def _line(self, mutants: list[Mutant]) -> list[Outcome]:
@@ -253,14 +268,14 @@ class NativeRun:
         finally:
             self.slots.put(copy)
 
-    def _judge(self, copy: Path, m: Mutant) -> Outcome:
+    def _judge(self, copy: Path, m: Mutant, alone: bool = False) -> Outcome:
         suite, source, _ = self.plans[m.file]
         facts = self.facts[id(suite)]
         tests, how = choose_tests(facts, m)
         target = copy / m.file
         replace_file(target, m.apply(source))
         try:
-            status, killer = suite.run(self.box, copy, tests, self._timeout(suite))
+            status, killer = suite.run(self.box, copy, tests, self._timeout(suite, alone))
         finally:
             replace_file(target, source)
         if killer == COMPILER:  # our edit's fault, not a test's catch: no verdict
