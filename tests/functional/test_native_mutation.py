@@ -273,6 +273,31 @@ def test_ts_through_the_projects_own_runner(repo: GitRepo, clean_env) -> None:
 
 
 @needs_node
+def test_a_runner_installed_at_the_workspace_top_runs_in_the_sandbox(repo: GitRepo,
+                                                                    clean_env) -> None:
+    repo.write(".gitignore", "node_modules/\n")
+    repo.write("web/package.json", json.dumps({"name": "web", "scripts": {"test": "jest"}}))
+    repo.write("web/src/fee.js", JS_BEFORE)
+    repo.write("web/check.js", "const assert = require('node:assert');\n"
+                               "const { fee } = require('./src/fee');\n"
+                               "assert.strictEqual(fee(10, false), 10);\n")
+    repo.commit("fee")
+    repo.write("web/src/fee.js", JS_AFTER)
+    repo.commit("Express fee")
+    # a stand-in for an installed Jest, hoisted to the workspace's top and git-ignored
+    runner = repo.write("node_modules/.bin/jest", "#!/bin/sh\nexec node check.js\n")
+    runner.chmod(0o755)
+    before = tree_bytes(repo.path)
+    code, report, stderr = check(repo.path, clean_env)
+    assert (code, report["verdict"]) == (0, "pass"), stderr
+    [gap] = survivors(report)
+    assert (gap["file"], gap["start_line"], gap["end_line"]) == ("web/src/fee.js", 3, 5)
+    assert gap["evidence"]["test_command"] == "cd web && npm test"
+    assert gap["evidence"]["tests_chosen"] == "every passing test (no per-test coverage)"
+    assert tree_bytes(repo.path) == before
+
+
+@needs_node
 def test_jest_that_is_not_installed_is_an_error_naming_what_to_install(repo: GitRepo,
                                                                       clean_env) -> None:
     repo.write("web/package.json", json.dumps({"name": "web", "scripts": {"test": "jest"}}))

@@ -64,12 +64,16 @@ class GoSuite:
         return f"Go package {self.target} (module {self.folder or '.'}): go test"
 
     def environment(self, box: Sandbox, copy: Path) -> dict[str, str]:
-        extra = {"GOCACHE": str(box.root / "go-build"), "GOPATH": str(box.root / "go-path"),
-                 "GOPROXY": "off", "GOSUMDB": "off", "GOTOOLCHAIN": "local",
-                 "GOTELEMETRY": "off", "GOFLAGS": "-mod=vendor" if (copy / self.folder / "vendor").is_dir() else ""}
+        env = box.env(copy)
+        flags = env.get("GOFLAGS", "").split()  # only when [adversary] pass_env lets it through
+        if (copy / self.folder / "vendor").is_dir() and not any(f.startswith("-mod=") for f in flags):
+            flags.append("-mod=vendor")
+        env.update({"GOCACHE": str(box.root / "go-build"), "GOPATH": str(box.root / "go-path"),
+                    "GOPROXY": "off", "GOSUMDB": "off", "GOTOOLCHAIN": "local",
+                    "GOTELEMETRY": "off", "GOFLAGS": " ".join(flags)})
         if self.modcache:
-            extra["GOMODCACHE"] = self.modcache
-        return box.env(copy, extra)
+            env["GOMODCACHE"] = self.modcache
+        return env
 
     def baseline(self, box: Sandbox, timeout: float) -> BaselineFacts:
         copy = box.copies[0]
@@ -185,8 +189,10 @@ def _module_cache() -> str | None:
     if go is None:
         return None
     try:
-        out = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True,
-                             timeout=30, env={k: v for k, v in os.environ.items() if k != "GOFLAGS"})
+        # from / with GOTOOLCHAIN=local: a go.mod asking for a newer Go must not make this
+        # download a toolchain
+        out = subprocess.run([go, "env", "GOMODCACHE"], capture_output=True, text=True, cwd="/",
+                             timeout=30, env={**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": ""})
     except (OSError, subprocess.SubprocessError):
         return None
     path = out.stdout.strip()

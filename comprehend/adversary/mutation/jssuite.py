@@ -63,17 +63,24 @@ class JsSuite:
         where = f"{self.folder}/package.json" if self.folder else "package.json"
         return f"JS/TS package {self.folder or '.'}: scripts.test of {where} (`{self.script}`)"
 
+    def _folders(self) -> list[str]:
+        """The package's folder and those above it in the repository, nearest first: where
+        npm looks for node_modules (a workspace hoists them to the top)."""
+        path = PurePosixPath(self.folder)
+        return [("" if str(p) == "." else str(p)) for p in (path, *path.parents)]
+
     def prepare(self, copy: Path) -> None:
-        """Link the package's installed node_modules into the copy (never copied: large,
-        and the sandbox leaves it out), then check the runner is there."""
-        source = self.repo_root / self.folder / "node_modules"
-        target = copy / self.folder / "node_modules"
-        if source.is_dir() and not target.exists():
-            os.symlink(source, target)
+        """Link the installed node_modules into the copy (never copied: large, and the
+        sandbox leaves them out), then check the runner is there."""
+        for folder in self._folders():
+            source = self.repo_root / folder / "node_modules"
+            target = copy / folder / "node_modules"
+            if source.is_dir() and not (target.exists() or target.is_symlink()):
+                os.symlink(source, target)
         runner = self._runner()
         if runner is None:
             return
-        path = os.pathsep.join([str(copy / self.folder / "node_modules" / ".bin"), os.environ.get("PATH", "")])
+        path = os.pathsep.join([*self._bins(copy), os.environ.get("PATH", "")])
         if shutil.which(runner, path=path) is None:
             where = f"in {self.folder}/" if self.folder else "at the repository's top"
             raise TestsCannotRun(f"`{runner}`, the runner of scripts.test (`{self.script}`), is not "
@@ -85,9 +92,12 @@ class JsSuite:
             if self.script else []
         return words[0] if words else None
 
+    def _bins(self, copy: Path) -> list[str]:
+        return [str(copy / folder / "node_modules" / ".bin") for folder in self._folders()]
+
     def environment(self, box: Sandbox, copy: Path) -> dict[str, str]:
         env = box.env(copy, {"CI": "true", "NODE_ENV": "test", "NO_COLOR": "1"})
-        env["PATH"] = os.pathsep.join([str(copy / self.folder / "node_modules" / ".bin"), env["PATH"]])
+        env["PATH"] = os.pathsep.join([*self._bins(copy), env["PATH"]])
         return env
 
     def baseline(self, box: Sandbox, timeout: float) -> BaselineFacts:
