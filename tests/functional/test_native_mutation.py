@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -227,6 +228,11 @@ def test_js_branch_no_test_checks_is_one_finding(repo: GitRepo, clean_env) -> No
     assert gap["evidence"]["test_command"] == "node --test test/fee.test.js"
     assert gap["evidence"]["tests_chosen"] == "no test runs this line; tests that run its function"
     assert report["run"]["unjudged"] == []
+    assert ("mutation judged 1 javascript file(s) by running their own tests (go test, the "
+            "package's test script)") in report["run"]["notes"]
+    assert re.fullmatch(r"tests ran with JS/TS package \.: scripts\.test of package\.json "
+                        r"\(`node --test`\), baseline \d+\.\d s",
+                        report["run"]["environment"]["tests:javascript:"])
     ran = subprocess.run(["node", "--test", "test/fee.test.js"], cwd=repo.path, env=clean_env,
                          capture_output=True, text=True, timeout=120)
     assert ran.returncode == 0, ran.stdout

@@ -28,7 +28,7 @@ from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.gotests import is_go_test
 from comprehend.adversary.jstests import is_js_test
-from comprehend.adversary.judged import is_own_code
+from comprehend.adversary.judged import LANGUAGE_OF, is_own_code
 from comprehend.adversary.mutation.arid import AridRules
 from comprehend.adversary.mutation.gosuite import COMPILER, GoSuite, go_module_root
 from comprehend.adversary.mutation.jssuite import FORCED_FAILURE, JsSuite, js_package_root
@@ -198,7 +198,7 @@ class NativeRun:
             self.facts[id(suite)] = facts
             self.result.notes += facts.notes
             self.result.environment[f"tests:{suite.language}:{suite.folder}"] = \
-                f"{suite.describe()}, baseline {facts.seconds:.1f} s"
+                f"tests ran with {suite.describe()}, baseline {facts.seconds:.1f} s"
         blind = self._sanity(plans)
         outcomes = [Outcome(m, "skipped", how="its tests never load the file (sanity run)")
                     for key, ms in lines.items() if key[0] in blind for m in ms]
@@ -209,6 +209,13 @@ class NativeRun:
             outcomes += group
         outcomes = self._rerun_timeouts(outcomes)
         self.result.outcomes = outcomes
+        by_language: dict[str, int] = {}
+        for path in sorted(self.result.files):
+            language = LANGUAGE_OF[PurePosixPath(path).suffix.lower()]
+            by_language[language] = by_language.get(language, 0) + 1
+        self.result.notes.append("mutation judged " + ", ".join(
+            f"{n} {language} file(s)" for language, n in sorted(by_language.items()))
+            + " by running their own tests (go test, the package's test script)")
         for suite in used:
             if isinstance(suite, GoSuite) and suite.compiled:
                 self.result.notes.append(f"mutation: {suite.compiled} Go mutant(s) of {suite.target} "
