@@ -1,4 +1,5 @@
-"""One finding per gap: surviving mutants grouped by the Python block they share.
+"""One finding per gap: surviving mutants grouped by the block they share (Python's from
+`ast`, Go's and JS/TS's from tree-sitter: treeblocks.py).
 
 Mutation reports a survivor per line; one untested branch of five statements gave five
 findings, and one real case gave thirteen. Here survivors in the same statement block (the
@@ -14,10 +15,12 @@ import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from comprehend.adversary.changes import Sources, is_python
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
+from comprehend.adversary.treeblocks import GRAMMAR_OF, tree_blocks
 
 RULE = "surviving-mutant"
 _SPACE = re.compile(r"\s+")
@@ -30,7 +33,8 @@ def group_survivors(findings: list[Finding], change: Change, sources: Sources,
     survivors = [f for f in findings if f.rule == RULE]
     if not survivors:
         return findings
-    files = {f.path: f for f in change.files if is_python(f.path) and not f.binary}
+    files = {f.path: f for f in change.files if not f.binary and (
+        is_python(f.path) or PurePosixPath(f.path).suffix.lower() in GRAMMAR_OF)}
     layout_only = {path: _layout_only_lines(f) for path, f in files.items()}
     kept = [f for f in survivors if f.start_line not in layout_only.get(f.file, set())]
     dropped = len(survivors) - len(kept)
@@ -43,7 +47,8 @@ def group_survivors(findings: list[Finding], change: Change, sources: Sources,
         if f.file not in blocks:
             changed = files.get(f.file)
             text = sources.new_text(changed) if changed is not None else None
-            blocks[f.file] = _blocks(text) if text else []
+            blocks[f.file] = (_blocks(text) if is_python(f.file) else _tree_blocks(f.file, text)) \
+                if text else []
         block = _innermost(blocks[f.file], f.start_line)
         groups[(f.file, block)].append(f)
     grouped = []
@@ -85,7 +90,12 @@ class Block:
     end: int  # last line of its last statement
     header: str  # the line that opens it: `if total > 100:`, `else:`, `def price(...)`
     function: str  # the enclosing function, for the fingerprint and the sentence
-    kind: str  # if | else | for | while | with | try | except | function | module
+    kind: str  # if | else | for | while | with | try | except | case | function | module
+    condition: str = ""  # what decides an `if` block (Go/JS: read from the tree)
+
+
+def _tree_blocks(path: str, text: str) -> list[Block]:
+    return [Block(*row) for row in tree_blocks(path, text)]
 
 
 def _blocks(text: str) -> list[Block]:
@@ -173,12 +183,15 @@ def _one_finding(block: Block, members: list[Finding]) -> Finding:
 
 def _gap_sentence(block: Block, where: str) -> str:
     if block.kind == "if":
-        condition = block.header.removeprefix("if ").removeprefix("elif ").rstrip(":")
+        condition = block.condition or block.header.removeprefix("if ").removeprefix("elif ").rstrip(":")
         return (f"no test checks what the code does when `{condition}` holds ({where}): a test "
                 "that makes it true and asserts the exact result would catch these mutants")
     if block.kind in ("else", "except", "finally"):
         return (f"no test checks the `{block.header.rstrip(':')}` path ({where}): a test that "
                 "takes that path and asserts its result or error would catch these mutants")
+    if block.kind == "case":
+        return (f"no test checks the `{block.header.rstrip(':')}` case ({where}): a test that "
+                "reaches it and asserts its exact result would catch these mutants")
     if block.kind in ("for", "while"):
         return (f"no test checks the loop `{block.header.rstrip(':')}` ({where}): a test with "
                 "several items and an exact expected result would catch these mutants")

@@ -108,6 +108,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         notes += more_notes
     mutation_stats: dict[str, Any] | None = None
     environment: dict[str, str] = {}
+    mutated: set[str] = set()  # Go/JS/TS files whose mutation ran
     error: str | None = None
     if options.execute:
         say("mutation testing")
@@ -115,7 +116,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
 
         try:
             mutation_stats = _mutation(repo, config, scope.narrow(change), options.shard, notes,
-                                       findings, say, environment)
+                                       findings, say, environment, mutated)
         except TestsCannotRun as exc:  # fail closed: no verdict from tests that did not run
             error = str(exc)
             environment.update(exc.environment)
@@ -138,7 +139,7 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
     acks = change_acks(repo, git.resolve_ref(repo, spec.base_ref, option="--base"), spec.head)
     findings = acks.apply(repo, config, findings)
     notes += acks.notes
-    gaps = unjudged(scope.narrow(change), options.execute)
+    gaps = unjudged(scope.narrow(change), options.execute, frozenset(mutated))
     notes += [n for n in [unjudged_note(gaps)] if n]
     outcome = "error" if error or (critic is not None and critic.stopped) \
         else settle(verdict(findings, fail_on), gaps, options.allow_incomplete)
@@ -255,7 +256,7 @@ def _graph_for(repo: Repository, config: Config, store: Any, change: Change, lay
 
 def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int, int] | None,
               notes: list[str], findings: list[Finding], progress: Progress,
-              environment: dict[str, str]) -> dict[str, Any] | None:
+              environment: dict[str, str], mutated: set[str]) -> dict[str, Any] | None:
     try:
         from comprehend.adversary.mutation import run_mutation
     except ImportError:
@@ -267,6 +268,7 @@ def _mutation(repo: Repository, config: Config, change: Change, shard: tuple[int
         return None
     report = run_mutation(repo, config, change, None, shard, progress=progress)
     findings.extend(report.findings)
+    mutated.update(report.judged_files)
     environment.update(report.environment)
     notes.extend(report.notes)
     notes.extend(report.environment.values())

@@ -205,8 +205,10 @@ class Sandbox:
 
     # Processes -----------------------------------------------------------------------------
 
-    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> RunResult:
-        """One isolated process to its end or its timeout; its whole tree is killed after."""
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float,
+            *, tail: int | None = 4000) -> RunResult:
+        """One isolated process to its end or its timeout; its whole tree is killed after.
+        The result keeps the last `tail` characters of the output (None: all of it)."""
         started = time.monotonic()
         proc = self.spawn(argv, cwd, env, stdout=subprocess.PIPE)
         limit = None
@@ -227,7 +229,7 @@ class Sandbox:
         text = (out or b"").decode("utf-8", "replace")
         if code is not None and limit is None:
             limit = next((what for said, what in _LIMIT_ERRORS if said in text[-4000:]), None)
-        return RunResult(code, time.monotonic() - started, text[-4000:], limit)
+        return RunResult(code, time.monotonic() - started, text if tail is None else text[-tail:], limit)
 
     def spawn(self, argv: list[str], cwd: Path, env: dict[str, str], *, stdout=None,
               pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:

@@ -309,7 +309,7 @@ def test_a_working_tree_change_is_mutated_from_the_working_tree(tmp_path: Path) 
     report = run_mutation(repo, Config(), change, None, None)
     assert [(f.start_line, f.title) for f in report.findings] == [
         (11, "No test fails when `FREE = 0` -> `pass` (statement-deletion)")]
-    assert report.notes == ["mutation covers Python only: 1 non-Python files not mutated",
+    assert report.notes == ["mutation covers Python, Go and JS/TS source: 1 other changed files not mutated",
                             "mutation: 4 mutants, 1 ran (0 killed, 1 survived, 0 timed out), 3 skipped "
                             "(3: the line already has a survivor)"]
     assert tree_bytes(fixture.path) == before

@@ -1,5 +1,5 @@
 """What a check cannot judge, on real changes: other languages always; Go/JS/TS code when
-tests are run (mutation of those languages is not built); never tests, docs or data."""
+tests are run and their mutation did not run; never tests, docs or data."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def test_unjudged_files_by_language_and_by_what_ran(repo: GitRepo) -> None:
     assert unjudged(change, executed=True) == [
         Unjudged("calc.go", "go", "mutation"), Unjudged("lib.rs", "rust", "tests"),
         Unjudged("web/sum.ts", "typescript", "mutation")]
+    # files whose mutation ran (Go/JS toolchain present, module found) are judged
+    assert unjudged(change, executed=True, mutated=frozenset({"calc.go", "web/sum.ts"})) == [
+        Unjudged("lib.rs", "rust", "tests")]
 
 
 def test_note_is_one_line_naming_files_and_languages() -> None:
@@ -29,8 +32,9 @@ def test_note_is_one_line_naming_files_and_languages() -> None:
     assert note(gaps) == (
         "not judged: 7 file(s) (src/m0.rs, src/m1.rs, src/m2.rs, src/m3.rs, src/m4.rs and 2 "
         "more) in rust: comprehend reads no tests in that language (only risky-change rules "
-        "ran); 1 file(s) (a.go) in go: static test rules ran, but mutation testing of that "
-        "language is not built, so nothing showed the tests would catch a wrong line")
+        "ran); 1 file(s) (a.go) in go: static test rules ran, but no mutant ran against that "
+        "language's tests (see the mutation note for why), so nothing showed the tests would "
+        "catch a wrong line")
     assert note([]) is None
 
 

@@ -1,6 +1,7 @@
 """Mutation testing of a change: the `surviving-mutant` rule.
 
-In order: mutants of the Python lines the diff added or changed (mutate.py) -> an isolated
+Go and JS/TS lines go through native.py (their own test commands) after the Python ones.
+For Python, in order: mutants of the Python lines the diff added or changed (mutate.py) -> an isolated
 copy of the repository (sandbox.py) -> a clean baseline run that also maps lines to tests
 (select.py) -> a forced-fail sanity run per mutated file, so tests that never import the
 code cannot pass for a verdict -> the mutants, line by line on parallel workers, each
@@ -18,11 +19,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding
+from comprehend.adversary.judged import LANGUAGE_OF
 from comprehend.adversary.mutation.arid import AridRules, load_arid_rules
 from comprehend.adversary.mutation.baseline import Baseline, probe_args
 from comprehend.adversary.mutation.command import TestCommand, resolve_test_command
@@ -33,6 +35,7 @@ from comprehend.adversary.mutation.mutate import (
     load_operators,
     mutate_file,
 )
+from comprehend.adversary.mutation.native import NATIVE_LANGUAGES, NativeRun, native_targets
 from comprehend.adversary.mutation.on_base import BaseRun, run_on_base
 from comprehend.adversary.mutation.outcomes import (
     FindingContext,
@@ -83,8 +86,10 @@ class MutationReport:
     findings: list[Finding]
     stats: MutationStats
     notes: list[str] = field(default_factory=list)
-    # How the tests ran: "interpreter" (which python and why), "isolation", "limits".
+    # How the tests ran: "interpreter" (which python and why), "isolation", "limits", and
+    # per Go/JS suite "tests:<language>:<folder>".
     environment: dict[str, str] = field(default_factory=dict)
+    judged_files: tuple[str, ...] = ()  # Go/JS/TS files whose changed lines mutation judged
 
 
 @dataclass(frozen=True)
@@ -141,9 +146,21 @@ class _Run:
         rules, arid_file = load_arid_rules(policy_root)
         self.operators, self.rules = operators, rules
         self.policy = policy_hash([*operator_files, arid_file])
-        targets = self._targets(rules)
+        native = native_targets(self.change, rules)
+        findings, outcomes = self._python(self._targets(rules, native))
+        judged: tuple[str, ...] = ()
+        if native:
+            more = NativeRun(self.repo, self.config, self.change, operators, rules, self.policy,
+                             self.shard, self.say).execute(native)
+            findings, outcomes = findings + more.findings, outcomes + more.outcomes
+            self.notes += more.notes
+            self.environment.update(more.environment)
+            judged = tuple(sorted(more.files))
+        return self._report(findings, outcomes, judged)
+
+    def _python(self, targets: dict[str, frozenset[int]]) -> tuple[list[Finding], list[Outcome]]:
         if not targets:
-            return self._report([], [])
+            return [], []
         self.say("mutation: copying the repository into a sandbox")
         prefix = self.test_command.prefix()
         with Sandbox(self.repo, self.change.head, self.config.adversary,
@@ -157,10 +174,10 @@ class _Run:
                 shown = ", ".join(sandbox.generated[:5]) + (" ..." if len(sandbox.generated) > 5 else "")
                 self.notes.append(f"sandbox: {len(sandbox.generated)} git-ignored files copied from the "
                                   f"working tree: {shown}")
-            plans = self._plans(first, targets, operators, rules)
+            plans = self._plans(first, targets, self.operators, self.rules)
             groups = self._line_groups(plans)
             if not groups:
-                return self._report([], [])
+                return [], []
             mutants = [m for ms in groups.values() for m in ms]
             try:
                 return self._test(first, plans, groups, mutants)
@@ -171,19 +188,21 @@ class _Run:
                 exc.environment = dict(self.environment)
                 raise
 
-    def _targets(self, rules: AridRules) -> dict[str, frozenset[int]]:
+    def _targets(self, rules: AridRules, native: dict[str, frozenset[int]]) -> dict[str, frozenset[int]]:
         targets: dict[str, frozenset[int]] = {}
         other = 0
         for f in self.change.files:
-            if f.status == "deleted" or not f.added_lines:
-                continue
+            if f.status == "deleted" or not f.added_lines or f.path in native or \
+                    LANGUAGE_OF.get(PurePosixPath(f.path).suffix.lower()) in NATIVE_LANGUAGES:
+                continue  # Go/JS/TS: native.py's (tests and generated files are never mutated)
             if f.binary or not f.path.endswith(".py"):
                 other += 1
             elif not rules.is_test_file(f.path) and not rules.is_skipped_file(f.path):
                 targets[f.path] = f.added_lines
         if other:
-            self.notes.append(f"mutation covers Python only: {other} non-Python files not mutated")
-        if not targets:
+            self.notes.append(f"mutation covers Python, Go and JS/TS source: {other} other changed "
+                              "files not mutated")
+        if not targets and not native:
             self.notes.append("mutation testing: no changed Python source lines to mutate")
         return targets
 
@@ -223,8 +242,8 @@ class _Run:
             keys = mine
         return {key: groups[key] for key in keys}
 
-    def _test(self, first: Path, plans: dict[str, FileMutants],
-              groups: dict[tuple[str, int], list[Mutant]], mutants: list[Mutant]) -> MutationReport:
+    def _test(self, first: Path, plans: dict[str, FileMutants], groups: dict[tuple[str, int], list[Mutant]],
+              mutants: list[Mutant]) -> tuple[list[Finding], list[Outcome]]:
         self.sources = {path: plan.source for path, plan in plans.items()}
         for path in {m.file for m in mutants}:
             pin_mtime(first / path)  # before the baseline caches its bytecode
@@ -266,7 +285,7 @@ class _Run:
         context = FindingContext(self.config, self.sources, self.operators, self.policy,
                                  self.test_command, tuple(self.extra_tests), self.cmap, self.new_tests,
                                  self.diff_functions, self.new_tests_add.is_set(), self._on_base)
-        return self._report(mutant_findings(context, outcomes), outcomes)
+        return mutant_findings(context, outcomes), outcomes
 
     def _on_base(self, tests: list[str]) -> BaseRun:
         """The diff's new tests run once against the base's code: only those that pass there
@@ -499,7 +518,8 @@ class _Run:
                 self.sandbox.kill_processes()
                 raise
 
-    def _report(self, findings: list[Finding], outcomes: list[Outcome]) -> MutationReport:
+    def _report(self, findings: list[Finding], outcomes: list[Outcome],
+                judged: tuple[str, ...] = ()) -> MutationReport:
         count = {s: sum(1 for o in outcomes if o.status == s) for s in ("killed", "survived", "timeout", "skipped")}
         stats = MutationStats(
             mutants=len(outcomes), killed=count["killed"], survived=count["survived"],
@@ -509,7 +529,7 @@ class _Run:
         if outcomes:
             self.notes.append(_summary(outcomes, count))
         return MutationReport(findings=findings, stats=stats, notes=self.notes,
-                              environment=dict(self.environment))
+                              environment=dict(self.environment), judged_files=judged)
 
 
 def _summary(outcomes: list[Outcome], count: dict[str, int]) -> str:

@@ -65,17 +65,23 @@ def mutant_findings(self: FindingContext, outcomes: list[Outcome]) -> list[Findi
     return findings
 
 def _survivor(self: FindingContext, o: Outcome, focus: Counter[str]) -> Finding:
-    m = o.mutant
-    rerun, named = rerun_line(self.command, closest_tests(m, o.tests, focus),
+    rerun, named = rerun_line(self.command, closest_tests(o.mutant, o.tests, focus),
                               self.extra_tests)
-    source = self.sources[m.file]
-    policy = self.operators.get(m.operator)
+    return survivor_finding(self.config, self.operators, self.policy, self.sources[o.mutant.file],
+                            o, rerun, named)
+
+
+def survivor_finding(config: Config, operators: OperatorSet, policy_hash: str, source: str,
+                     o: Outcome, rerun: str, named: tuple[str, ...] = ()) -> Finding:
+    """The `surviving-mutant` finding of one survivor; `rerun` applies the mutant, re-runs
+    `named` (the closest tests) or the suite, and takes the mutant out again."""
+    m = o.mutant
     line_before = source.splitlines()[m.line - 1].strip()
     line_after = m.apply(source).splitlines()[m.line - 1].strip()
     return Finding(
         rule=RULE,
-        severity=self.config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
-        confidence=policy.confidence,
+        severity=config.adversary.severity.get(RULE, "medium"),  # type: ignore[arg-type]
+        confidence=operators.get(m.operator).confidence,
         file=m.file,
         start_line=m.line,
         end_line=m.line,
@@ -89,7 +95,7 @@ def _survivor(self: FindingContext, o: Outcome, focus: Counter[str]) -> Finding:
             "tests_run": len(o.tests),
             "tests_chosen": o.how,
             "mutant_id": m.id,
-            "policy_hash": self.policy,
+            "policy_hash": policy_hash,
         },
     ).with_fingerprint(f"{m.operator}\0{line_before}\0{line_after}")
 

@@ -57,10 +57,18 @@ def rerun_line(command: TestCommand, tests: tuple[str, ...],
     than a longer line)."""
     picked = tests if command.pytest else ()
     while True:
-        line = f"git apply {PATCH} && {tests_command(command, picked, extra)}; git apply -R {PATCH}"
+        line = with_mutant(tests_command(command, picked, extra))
         if len(line) <= COMMAND_LIMIT or len(picked) <= 1:
             return line, picked
         picked = picked[:-1]
+
+
+def with_mutant(command: str) -> str:
+    """`command` run with the saved mutant applied, which is taken out again afterwards
+    (from the root: a command that changes folder runs in a subshell)."""
+    if " && " in command or ";" in command:
+        command = f"({command})"
+    return f"git apply {PATCH} && {command}; git apply -R {PATCH}"
 
 
 def tests_command(command: TestCommand, tests: tuple[str, ...], extra: tuple[str, ...]) -> str:
