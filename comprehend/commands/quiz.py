@@ -44,9 +44,15 @@ def command(ctx: click.Context, path: Path, person: str | None, count: int, abou
         _export(plan, export)
         return
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from comprehend.quiz.session import Feed
+
+        feed = Feed(plan)  # the first questions are made while the app starts
         from comprehend.tui.quiz_app import QuizApp
 
-        QuizApp(workspace, plan).run()
+        try:
+            QuizApp(workspace, plan, feed).run()
+        finally:
+            feed.stop()
         return
     _plain_session(workspace, plan)
 

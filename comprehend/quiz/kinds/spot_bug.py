@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 import random
+from typing import TYPE_CHECKING
 
-from comprehend.adversary.mutation.mutate import Mutant
 from comprehend.quiz.callsites import Subject, mutable
 from comprehend.quiz.kinds import _survivors
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.mutants import FINDER, function_mutants, mutant_preamble, spot
 from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Runner
+
+if TYPE_CHECKING:
+    from comprehend.adversary.mutation.mutate import Mutant
 
 KIND = "spot_bug"
 CATEGORY = "debugging"

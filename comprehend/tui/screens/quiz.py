@@ -45,6 +45,7 @@ class QuizScreen(ReviewScreen):
         self.person: str | None = None
         self.ask_who = os.environ.get("COMPREHEND_SERVED") == "1"
         self.about: str | None = None  # a path, symbol or range the questions are about
+        self.given_used = False  # the app's own plan and feed serve the first session only
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="quiz"):
@@ -89,7 +90,11 @@ class QuizScreen(ReviewScreen):
         from comprehend.errors import UserError
         from comprehend.quiz.session import Feed, plan_quiz
 
-        plan = getattr(self.app, "quiz_plan", None)
+        # `comprehend quiz` hands over its plan, and the feed already making its questions,
+        # for the first session only: a session about another module plans its own.
+        plan, feed = (None, None) if self.given_used else (
+            getattr(self.app, "quiz_plan", None), getattr(self.app, "quiz_feed", None))
+        self.given_used = True
         try:
             if plan is None:
                 workspace = self.app.workspace
@@ -100,7 +105,7 @@ class QuizScreen(ReviewScreen):
             self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self.begin, plan.person)
-        self.feed = feed = Feed(plan)
+        self.feed = feed = feed if feed is not None else Feed(plan)
         worker = get_current_worker()
         try:
             while True:
