@@ -216,7 +216,7 @@ def spot_bug_in_form(ctx, symbol: str, form: str) -> Question:
     raise AssertionError(f"no seed asks about {symbol} in the {form} form")
 
 
-def tests_naming(repo, name: str) -> list[str]:
+def naming_tests(repo, name: str) -> list[str]:
     """Our own reading of the fixture's tests: the test functions whose body names `name`."""
     found = []
     for path in sorted((repo.path / "tests").glob("test_*.py")):
@@ -241,7 +241,7 @@ def test_what_a_change_breaks_is_the_caller_whose_tests_fail_under_the_mutant(qu
     assert names[question.answer] in callers
     # Each choice's tests, found by reading the test files: all pass on the code at head,
     # and with the diff applied exactly the key's fail.
-    tests = {c: tests_naming(repo, n) for c, n in names.items()}
+    tests = {c: naming_tests(repo, n) for c, n in names.items()}
     assert all(tests.values())
     copy = tmp_path / "copy"
     shutil.copytree(repo.path, copy)
