@@ -44,9 +44,16 @@ def command(ctx: click.Context, path: Path, person: str | None, count: int, abou
         _export(plan, export)
         return
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from comprehend.quiz.session import Feed
+        from comprehend.views.quiz import SCREEN_AHEAD
+
+        feed = Feed(plan, ahead=SCREEN_AHEAD)  # the first question is made while the app starts
         from comprehend.tui.quiz_app import QuizApp
 
-        QuizApp(workspace, plan).run()
+        try:
+            QuizApp(workspace, plan, feed).run()
+        finally:
+            feed.stop()
         return
     _plain_session(workspace, plan)
 
@@ -71,7 +78,9 @@ def _plain_session(workspace, plan) -> None:
     from comprehend.quiz.session import Feed, Recorder, summarize
     from comprehend.views.quiz import choice_lines, heading, outcome_text, summary_text
 
-    feed = Feed(plan)
+    # The line mode asks for the next question once this one is answered: one more is
+    # made ahead, so it is ready by then.
+    feed = Feed(plan, ahead=2)
     number = 0
     with workspace.open_store() as store:
         recorder = Recorder(store, plan.person)

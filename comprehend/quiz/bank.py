@@ -43,7 +43,7 @@ class BankQuestion:
 def bank_files(ctx) -> list[tuple[str, str]]:
     """(path, text) of every quizzes/*.toml at the context's head."""
     if ctx._bank_files is None:
-        paths = [f for f in git.list_files(ctx.repo, ctx.head)
+        paths = [f for f in git.files_under(ctx.repo, ctx.head, [BANK_FOLDER.rstrip("/")])
                  if f.path.startswith(BANK_FOLDER) and f.path.endswith(".toml") and f.path.count("/") == 1]
         ctx._bank_files = [(f.path, ctx.source(f.path)) for f in sorted(paths, key=lambda f: f.path)]
     return ctx._bank_files

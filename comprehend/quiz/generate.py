@@ -85,19 +85,15 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
     seen: set[str] = set()
     made = 0
     bank = _bank_questions(ctx, [k for k in chosen if k.targetless is not None], seed)
+    # Each target's kinds still to try, ordered when the target is first reached (ordering
+    # thirteen thousand targets up front cost more than making the first question).
     tried: dict[str, list[Kind]] = {}
-    for position, target in enumerate(targets):
-        order = [k for k in per_target_kinds if k.accepts(target)]
-        rng_for(seed, "order", target.symbol).shuffle(order)
-        # Stable sorts: kinds that run code last; for the very first target, kinds that
-        # read only the graph and the code before those that run git, so the first
-        # question comes fast.
-        order.sort(key=lambda k: (k.slow, k.cost if position == 0 else 0))
-        tried[target.symbol] = order
+    exhausted: set[str] = set()
+    everyone = {t.symbol for t in targets}
     rounds = 0
-    while any(tried.values()) and (per_target is None or rounds < per_target):
+    while len(exhausted) < len(everyone) and (per_target is None or rounds < per_target):
         rounds += 1
-        for target in targets:
+        for position, target in enumerate(targets):
             if stop is not None and stop():
                 return
             for item in _bank_next(bank, seen):
@@ -107,8 +103,12 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
                 yield item
                 if made >= count:
                     return
+            queue = tried.get(target.symbol)
+            if queue is None:
+                queue = tried[target.symbol] = _order(per_target_kinds, target, seed, first=position == 0)
+            elif not queue:
+                continue
             asked = 0
-            queue = tried[target.symbol]
             while queue and asked == 0:
                 kind = queue.pop(0)
                 try:
@@ -126,6 +126,8 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
                 yield result
                 if made >= count:
                     return
+            if not queue:
+                exhausted.add(target.symbol)
     for item in _bank_next(bank, seen, limit=None):
         if isinstance(item, Question):
             _save(ctx, item)
@@ -133,6 +135,16 @@ def generate(ctx: QuizContext, targets: Sequence[Target], *, count: int, seed: i
         yield item
         if made >= count:
             return
+
+
+def _order(kinds: Sequence[Kind], target: Target, seed: int, *, first: bool) -> list[Kind]:
+    """The kinds to try on a target: a seeded order, then (stable sorts) kinds that run code
+    last and, for the very first target, kinds that read only the graph and the code before
+    those that run git, so the first question comes fast."""
+    order = [k for k in kinds if k.accepts(target)]
+    rng_for(seed, "order", target.symbol).shuffle(order)
+    order.sort(key=lambda k: (k.slow, k.cost if first else 0))
+    return order
 
 
 def _bank_questions(ctx: QuizContext, bank_kinds: Sequence[Kind], seed: int) -> list[Question | Refused]:

@@ -4,14 +4,18 @@ function's own lines, in an order drawn from the quiz's random source."""
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from comprehend.adversary.mutation.arid import load_arid_rules
-from comprehend.adversary.mutation.mutate import Mutant, load_operators, mutate_file
 from comprehend.quiz.callsites import Subject
+
+if TYPE_CHECKING:  # the mutation engine is imported when a kind first makes mutants
+    from comprehend.adversary.mutation.mutate import Mutant
 
 
 def function_mutants(ctx: Any, subject: Subject, rng: random.Random, limit: int) -> list[Mutant]:
+    from comprehend.adversary.mutation.arid import load_arid_rules
+    from comprehend.adversary.mutation.mutate import load_operators, mutate_file
+
     operators, _ = load_operators(ctx.repo.root)
     rules, _ = load_arid_rules(ctx.repo.root)
     lines = frozenset(range(subject.node.body[0].lineno, subject.last_line + 1))

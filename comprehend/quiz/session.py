@@ -71,9 +71,15 @@ def plan_quiz(workspace, store: Store, *, person: str | None, count: int, about:
 
 
 class Feed:
-    """Questions made in a background thread, handed over as they come."""
+    """Questions made in a background thread, handed over as they come.
 
-    def __init__(self, plan: Plan) -> None:
+    With `ahead`, at most that many questions are made and not yet done with, the one the
+    session shows included (asking for the next one, next(), is being done with it): 1
+    makes each question when it is asked for (the first before), 2 keeps one ready. Drawing
+    the first question is then not slowed by making the tenth: the thread shares the
+    interpreter with whatever draws the session."""
+
+    def __init__(self, plan: Plan, ahead: int | None = None) -> None:
         self.plan = plan
         self.refused: list[Refused] = []
         self.made: list[Question] = []
@@ -81,6 +87,8 @@ class Feed:
         self.first_at: float | None = None
         self.started = time.monotonic()
         self._queue: queue.Queue[Question | None] = queue.Queue()
+        self._room = threading.Semaphore(ahead) if ahead else None
+        self._shown: Question | None = None  # the last question next() handed over
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="quiz-feed", daemon=True)
         self._thread.start()
@@ -90,12 +98,16 @@ class Feed:
         try:
             with open_store(self.plan.store_path) as store:
                 ctx.store = store
-                for item in generate(ctx, self.plan.targets, count=self.plan.count,
-                                     seed=self.plan.seed, stop=self._stop.is_set):
-                    if self._stop.is_set():
+                items = generate(ctx, self.plan.targets, count=self.plan.count,
+                                 seed=self.plan.seed, stop=self._stop.is_set)
+                while self._wait_for_room():
+                    item = next(items, None)
+                    if item is None or self._stop.is_set():
                         break
                     if isinstance(item, Refused):
                         self.refused.append(item)
+                        if self._room is not None:
+                            self._room.release()  # no question took the room
                         continue
                     if self.first_at is None:
                         self.first_at = time.monotonic() - self.started
@@ -107,13 +119,24 @@ class Feed:
             ctx.close()
             self._queue.put(None)
 
+    def _wait_for_room(self) -> bool:
+        """Until the session has taken enough questions to make one more; False on stop."""
+        while not self._stop.is_set():
+            if self._room is None or self._room.acquire(timeout=0.1):
+                return True
+        return False
+
     def next(self, timeout: float | None = None) -> Question | None:
         """The next question, or None when no more will come. Raises what the thread raised."""
+        if self._shown is not None and self._room is not None:
+            self._shown = None
+            self._room.release()  # the one shown before is done with: make room for another
         item = self._queue.get(timeout=timeout)
         if item is None:
             self._queue.put(None)  # stay finished for later calls
             if self.error is not None:
                 raise self.error
+        self._shown = item
         return item
 
     def stop(self) -> None:

@@ -5,6 +5,8 @@ what `--about PATH|SYMBOL|REV` narrows that to."""
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ TARGET_KINDS = ("function", "class")
 BLAMED_FILES = 40  # files blamed for the AI share: the best-ranked ones (blame is cached)
 # Weights of the score; an AI-written, central symbol nobody has answered comes first.
 W_AI, W_RANK, W_UNKNOWN = 2.0, 1.0, 1.5
+FACTS_VERSION = 1  # of the ranks and AI shares kept in the store's quiz_facts: bump to redo them
 
 
 @dataclass(frozen=True)
@@ -124,15 +127,17 @@ def choose_targets(ctx: QuizContext, person: str | None, about: About | None = N
 
     graph = ctx.graph
     now = now or datetime.now(UTC)
-    nodes = [(node_id, n) for node_id, n in graph.nodes.items()
-             if n["kind"] in TARGET_KINDS and not n["is_test"] and n["end_line"] >= n["start_line"]]
+    candidates = [(node_id, n) for node_id, n in graph.nodes.items()
+                  if n["kind"] in TARGET_KINDS and not n["is_test"] and n["end_line"] >= n["start_line"]]
+    nodes = candidates
     if about is not None:
         nodes = [(i, n) for i, n in nodes if about.covers(_bare_target(i, n))]
     if not nodes:
         return []
-    ranks = _ranks(ctx)
+    # Ranks and shares of every candidate, whatever --about chose: they are kept per commit.
+    ranks = _ranks(ctx, candidates)
     top = max((ranks.get(i, 0.0) for i, _ in nodes), default=0.0) or 1.0
-    shares = _ai_shares(ctx, nodes, ranks)
+    shares = _ai_shares(ctx, nodes, candidates, ranks)
     cards = {}
     if ctx.store is not None and person:
         from comprehend.store.quiz import load_cards
@@ -162,18 +167,34 @@ def _code(ctx: QuizContext, node: dict) -> str:
     return "\n".join(ctx.source(node["path"]).splitlines()[node["start_line"] - 1:node["end_line"]])
 
 
-def _ai_shares(ctx: QuizContext, nodes: list[tuple[str, dict]], ranks: dict[str, float]) -> dict[str, float]:
-    """Share of each symbol's lines whose blame is an AI commit, for the symbols of the
-    BLAMED_FILES best-ranked files (others count 0: unknown is not AI)."""
+def _ai_shares(ctx: QuizContext, nodes: list[tuple[str, dict]], candidates: list[tuple[str, dict]],
+               ranks: dict[str, float]) -> dict[str, float]:
+    """Share of each symbol's lines whose blame is an AI commit, for the candidates in the
+    BLAMED_FILES best-ranked files of `nodes` (others count 0: unknown is not AI). Kept in
+    the store per commit, attribution state and files blamed (see _shares_key)."""
     if ctx.store is None:
         return {}
-    from comprehend.history.blame import attribute_files
+    from comprehend.history.ledger import record_history
 
+    history = record_history(ctx.repo, ctx.config, ctx.store, ctx.head)
     best: dict[str, float] = defaultdict(float)
     for node_id, node in nodes:
         best[node["path"]] = max(best[node["path"]], ranks.get(node_id, 0.0))
     files = sorted(best, key=lambda p: (-best[p], p))[:BLAMED_FILES]
-    lines = attribute_files(ctx.repo, ctx.config, ctx.store, files, ctx.head)
+    key = _shares_key(ctx, history, files)
+    cached = _load_facts(ctx, key)
+    if cached is not None:
+        return cached
+    shares = _shares_of(ctx, candidates, files, history)
+    _save_facts(ctx, key, shares)
+    return shares
+
+
+def _shares_of(ctx: QuizContext, candidates: list[tuple[str, dict]], files: list[str],
+               history) -> dict[str, float]:
+    from comprehend.history.blame import attribute_files
+
+    lines = attribute_files(ctx.repo, ctx.config, ctx.store, files, ctx.head, context=history)
     # AI lines up to each line of each file, so a symbol's share is one subtraction.
     prefix: dict[str, list[int]] = {}
     for path, attributed in lines.items():
@@ -184,7 +205,7 @@ def _ai_shares(ctx: QuizContext, nodes: list[tuple[str, dict]], ranks: dict[str,
             count[i] += count[i - 1]
         prefix[path] = count
     shares: dict[str, float] = {}
-    for node_id, node in nodes:
+    for node_id, node in candidates:
         count = prefix.get(node["path"])
         if not count:
             continue
@@ -194,11 +215,53 @@ def _ai_shares(ctx: QuizContext, nodes: list[tuple[str, dict]], ranks: dict[str,
     return shares
 
 
-def _ranks(ctx: QuizContext) -> dict[str, float]:
-    """PageRank of every node, to a looser tolerance than CodeGraph.rank: ordering targets
-    needs the order, not eight digits (3 s to 1 s on SQLAlchemy's 13,000 symbols)."""
+def _shares_key(ctx: QuizContext, history, files: list[str]) -> str:
+    """What a line's class depends on besides the commit: the attribution fingerprint (the
+    team's rules, the catalogue, this code's version) and the sidecar records (a new git-ai
+    note changes lines without changing the commit), and which files were blamed."""
+    from comprehend.history.ledger import fingerprint
+
+    digest = hashlib.sha256(f"shares\0{FACTS_VERSION}\0{ctx.graph.key}\0{ctx.head}\0".encode())
+    digest.update(fingerprint(ctx.config, history.catalogue).encode())
+    digest.update(repr(sorted(history.sidecars.digests.items())).encode())
+    digest.update(repr(sorted(history.shallow)).encode())
+    digest.update("\0".join(files).encode())
+    return digest.hexdigest()
+
+
+def _ranks(ctx: QuizContext, nodes: list[tuple[str, dict]]) -> dict[str, float]:
+    """PageRank of the candidate targets, to a looser tolerance than CodeGraph.rank:
+    ordering targets needs the order, not eight digits (3 s to 1 s on SQLAlchemy's 13,000
+    symbols). Kept in the store by graph (a warm session reads it instead)."""
     from comprehend.graph.rank import EDGE_WEIGHTS, pagerank
 
+    key = f"ranks\0{FACTS_VERSION}\0{ctx.graph.key}" if ctx.graph.key else None
+    cached = _load_facts(ctx, key) if key else None
+    if cached is not None:
+        return cached
     edges = ((src, dst, EDGE_WEIGHTS.get(data["kind"], 0.0)) for src, dst, data in ctx.graph.edges)
-    return pagerank(list(ctx.graph.nodes), edges, tol=1.0e-6, max_iter=20)
+    every = pagerank(list(ctx.graph.nodes), edges, tol=1.0e-6, max_iter=20)
+    ranks = {node_id: every.get(node_id, 0.0) for node_id, _ in nodes}
+    if key:
+        _save_facts(ctx, key, ranks)
+    return ranks
 
+
+def _load_facts(ctx: QuizContext, key: str) -> dict[str, float] | None:
+    if ctx.store is None:
+        return None
+    from comprehend.store.quiz import load_quiz_facts
+
+    data = load_quiz_facts(ctx.store, key)
+    try:
+        facts = marshal.loads(data) if data is not None else None
+    except (EOFError, ValueError, TypeError):
+        return None  # damaged or from another Python: computed again
+    return facts if isinstance(facts, dict) else None
+
+
+def _save_facts(ctx: QuizContext, key: str, facts: dict[str, float]) -> None:
+    if ctx.store is not None:
+        from comprehend.store.quiz import save_quiz_facts
+
+        save_quiz_facts(ctx.store, key, marshal.dumps(facts))

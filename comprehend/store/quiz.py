@@ -109,3 +109,21 @@ def load_cards(store: Store, person: str | None = None) -> list[dict[str, Any]]:
     rows = (store.conn.execute(query + " WHERE person = ?", (person,)) if person
             else store.conn.execute(query)).fetchall()
     return [dict(zip(("person", "symbol", "fsrs", "updated_at"), r, strict=True)) for r in rows]
+
+
+QUIZ_FACTS_KEPT = 16  # a few commits' ranks and AI shares: the ones sessions come back to
+
+
+def load_quiz_facts(store: Store, key: str) -> bytes | None:
+    row = store.conn.execute("SELECT data FROM quiz_facts WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def save_quiz_facts(store: Store, key: str, data: bytes) -> None:
+    """Keep facts under `key`, and only the most recent few entries."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{time.time_ns() % 10**9:09d}"
+    with store.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO quiz_facts (key, built_at, data) VALUES (?, ?, ?)",
+                     (key, stamp, data))
+        conn.execute("DELETE FROM quiz_facts WHERE key NOT IN "
+                     "(SELECT key FROM quiz_facts ORDER BY built_at DESC LIMIT ?)", (QUIZ_FACTS_KEPT,))

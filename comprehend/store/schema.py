@@ -194,6 +194,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX llm_calls_run ON llm_calls (run);
     CREATE INDEX llm_calls_when ON llm_calls (called_at);
     """,
+    # 8 (quiz speed, issue 10): facts a quiz plans with that hold for one commit (graph
+    # ranks of the candidate targets, their AI shares), so a warm session does not redo them.
+    """
+    CREATE TABLE quiz_facts (
+        key TEXT PRIMARY KEY,
+        built_at TEXT NOT NULL,
+        data BLOB NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

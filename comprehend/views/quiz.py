@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from comprehend.quiz.model import Question
 from comprehend.quiz.session import Outcome, Recorder, Summary, summarize
 
+# Questions a screen's feed may hold, the one shown included (session.Feed): the screen asks
+# for the next while the person reads this one (tui/screens/quiz.py), so one is enough.
+SCREEN_AHEAD = 1
+
 KIND_NAMES = {
     "callers": "callers", "callees": "callees", "blast_radius": "blast radius",
     "history": "history", "co_change": "co-change", "roles": "identifier roles",

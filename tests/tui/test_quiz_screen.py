@@ -77,6 +77,24 @@ def test_answer_next_and_leave_at_80x24(planned) -> None:
     assert rows == [(first.id, first.choices[1]), (second.id, second.choices[2])]
 
 
+def test_the_feed_comprehend_quiz_started_is_the_one_the_screen_asks(planned) -> None:
+    from comprehend.quiz.session import Feed
+
+    workspace, plan = planned
+    feed = Feed(plan, ahead=1)  # as `comprehend quiz` starts it, before the app
+
+    async def scenario():
+        app = QuizApp(workspace, plan, feed)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            await settle(app, pilot, lambda: screen.view is not None and screen.view.question is not None)
+            return screen.feed, screen.view.question
+
+    used, shown = asyncio.run(scenario())
+    assert used is feed
+    assert shown is feed.made[0]
+
+
 def test_a_served_session_asks_who_answers_before_the_quiz(tmp_path, monkeypatch) -> None:
     from comprehend.tui.app import ReviewApp
 

@@ -202,6 +202,67 @@ def failing(folder, tests) -> set[str]:
     return {line.split()[1] for line in done.stdout.splitlines() if line.startswith("FAILED ")}
 
 
+BREAKS = "What does it break: which of these functions' own tests fail because of it?"
+
+
+def spot_bug_in_form(ctx, symbol: str, form: str) -> Question:
+    """The first seed whose question about `symbol` is in the given form (the forms are
+    tried in a seeded order)."""
+    for seed in range(12):
+        question = spot_bug.generate(ctx, target(ctx, symbol), rng(seed))
+        assert isinstance(question, Question), question
+        if (BREAKS in question.prompt) == (form == "breaks"):
+            return question
+    raise AssertionError(f"no seed asks about {symbol} in the {form} form")
+
+
+def naming_tests(repo, name: str) -> list[str]:
+    """Our own reading of the fixture's tests: the test functions whose body names `name`."""
+    found = []
+    for path in sorted((repo.path / "tests").glob("test_*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test") and any(
+                    isinstance(n, ast.Name) and n.id == name for n in ast.walk(node)):
+                found.append(f"tests/{path.name}::{node.name}")
+    return found
+
+
+def test_what_a_change_breaks_is_the_caller_whose_tests_fail_under_the_mutant(quiz, tmp_path):
+    repo, ctx = quiz
+    question = spot_bug_in_form(ctx, "calc.ops.parse_price", "breaks")
+    assert (question.kind, question.category, question.language) == ("spot_bug", "debugging", "diff")
+    assert question.prompt.startswith("This change to `parse_price` (calc/ops.py line ")
+    assert len(question.choices) >= 3
+    assert all(c.endswith(" in calc/ops.py") for c in question.choices)
+    names = {c: c.split(" in ", 1)[0] for c in question.choices}
+    # The key calls parse_price, as the fixture's source says.
+    callers = {n.name for n in ast.walk(ast.parse(OPS_TEXT)) if isinstance(n, ast.FunctionDef)
+               and any(isinstance(c, ast.Call) and getattr(c.func, "id", "") == "parse_price" for c in ast.walk(n))}
+    assert names[question.answer] in callers
+    # Each choice's tests, found by reading the test files: all pass on the code at head,
+    # and with the diff applied exactly the key's fail.
+    tests = {c: naming_tests(repo, n) for c, n in names.items()}
+    assert all(tests.values())
+    copy = tmp_path / "copy"
+    shutil.copytree(repo.path, copy)
+    every = sorted({t for ts in tests.values() for t in ts})
+    assert failing(copy, every) == set()
+    subprocess.run(["git", "apply"], cwd=copy, input=question.code, text=True, check=True)
+    broken = failing(copy, every)
+    assert [c for c in question.choices if broken & set(tests[c])] == [question.answer]
+    assert run_evidence(repo, question) == question.answer
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_what_a_change_breaks_needs_a_function_that_reaches_it(quiz):
+    _, ctx = quiz
+    # Nothing calls clamp: every seed asks which test fails.
+    for seed in range(6):
+        question = spot_bug.generate(ctx, target(ctx, "calc.ops.clamp"), rng(seed))
+        assert isinstance(question, Question), question
+        assert BREAKS not in question.prompt
+
+
 def test_spot_the_bug_refuses_a_function_no_test_reaches(quiz):
     _, ctx = quiz
     refused = spot_bug.generate(ctx, target(ctx, "calc.ops.halve"), rng())

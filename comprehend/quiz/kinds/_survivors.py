@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import ast
 import random
+from typing import TYPE_CHECKING
 
-from comprehend.adversary.mutation.arid import load_arid_rules
-from comprehend.adversary.mutation.mutate import Mutant, load_operators, mutate_file
 from comprehend.quiz.callsites import Subject, literal_calls, runnable
 from comprehend.quiz.model import Question, Target
 from comprehend.quiz.mutants import mutant_preamble
 from comprehend.quiz.runner import Call, CallRefused, Override, Runner
 from comprehend.store.runs import recent_runs, run_findings
+
+if TYPE_CHECKING:  # the mutation engine is imported only when a survivor is recorded
+    from comprehend.adversary.mutation.mutate import Mutant
 
 RULE = "surviving-mutant"
 RUNS_READ = 20
@@ -36,6 +38,9 @@ def recorded(ctx, subject: Subject) -> list[tuple[Mutant, dict]]:
                 wanted.setdefault(mutant_id, run)
     if not wanted:
         return []
+    from comprehend.adversary.mutation.arid import load_arid_rules
+    from comprehend.adversary.mutation.mutate import load_operators, mutate_file
+
     operators, _ = load_operators(ctx.repo.root)
     rules, _ = load_arid_rules(ctx.repo.root)
     lines = frozenset(range(subject.first_line, subject.last_line + 1))

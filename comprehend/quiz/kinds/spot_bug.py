@@ -4,6 +4,9 @@
   the original (pytest run on those test nodes in the quiz copy, the mutant loaded in
   memory); the wrong choices pass under both. Tests of the function come first, then the
   other tests of the same files.
+- "What does this change break?": the choices are functions with tests of their own; the
+  key reaches the mutated function (the graph's impact set) and its tests fail under the
+  mutant, the wrong choices' tests pass under both (_breaks.py).
 - "No test catches this: what would?": a mutant that survived a `comprehend check` run
   (a `surviving-mutant` finding in the store) on this function; the choices are calls of the
   function, and the key is the one whose result the mutant changes (each run against the
@@ -14,19 +17,22 @@ from __future__ import annotations
 
 import json
 import random
+from typing import TYPE_CHECKING
 
-from comprehend.adversary.mutation.mutate import Mutant
 from comprehend.quiz.callsites import Subject, mutable
-from comprehend.quiz.kinds import _survivors
+from comprehend.quiz.kinds import _breaks, _survivors
 from comprehend.quiz.model import Question, Refused, Target
 from comprehend.quiz.mutants import FINDER, function_mutants, mutant_preamble, spot
 from comprehend.quiz.runner import PYTEST_SECONDS, CallRefused, Runner
+
+if TYPE_CHECKING:
+    from comprehend.adversary.mutation.mutate import Mutant
 
 KIND = "spot_bug"
 CATEGORY = "debugging"
 SLOW = True  # it runs tests: asked after the cheap kinds
 MUTANTS_TRIED = 6
-OWN_TESTS, POOL = 8, 12
+OWN_TESTS, POOL = 8, 16
 
 
 def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
@@ -37,23 +43,29 @@ def generate(ctx, target: Target, rng: random.Random) -> Question | Refused:
     survivor = _survivors.question(ctx, subject, runner, rng, KIND, CATEGORY)
     if isinstance(survivor, Question):
         return survivor
-    made = _failing_test(ctx, subject, runner, rng)
+    made = _tested(ctx, subject, runner, rng)
     if isinstance(made, Question):
         return made
     return Refused(KIND, target.symbol, made)  # the main form's reason: it groups
 
 
-def _failing_test(ctx, subject: Subject, runner: Runner, rng: random.Random) -> Question | str:
+def _tested(ctx, subject: Subject, runner: Runner, rng: random.Random) -> Question | str:
+    """Both forms that run the tests on mutants: one pytest process judges the original and
+    every mutant on a pool of tests (the function's own, those of the functions that reach
+    it and of their neighbours, others of the same files), then the forms are tried in a
+    seeded order on each mutant."""
     graph = ctx.graph
     own = sorted(graph.tests_of([subject.symbol]))
     if not own:
         return "no tests"
+    own_ids = [node_id(graph, t) for t in own[:OWN_TESTS]]
+    found = _breaks.behaviours(ctx, subject, rng, node_id)
+    pool = list(dict.fromkeys(own_ids + [t for b in found for t in b.tests]))
     files = {graph.nodes[t]["path"] for t in own}
     others = sorted(n for n, d in graph.nodes.items()
                     if d.get("test_case") and d["path"] in files and n not in own)
     rng.shuffle(others)
-    own_ids = [node_id(graph, t) for t in own[:OWN_TESTS]]
-    pool = own_ids + [node_id(graph, t) for t in others[: POOL - len(own_ids)]]
+    pool += [t for t in (node_id(graph, o) for o in others) if t not in pool][:max(0, POOL - len(pool))]
     mutants = function_mutants(ctx, subject, rng, MUTANTS_TRIED)
     plugins = False  # pytest's plugins take most of a run's time: only when tests need them
     try:
@@ -66,37 +78,81 @@ def _failing_test(ctx, subject: Subject, runner: Runner, rng: random.Random) -> 
     passing = [t for t in pool if baseline.get(t) == "passed"]
     if len(passing) < 3:
         return "too few passing tests"
-    reason = "no mutant fails exactly some of the tests"
-    for mutant, got in zip(mutants, verdicts, strict=True):
-        failing = [t for t in passing if got.get(t) == "failed"]
-        surviving = [t for t in passing if got.get(t) == "passed"]
-        if not failing or len(surviving) < 2:
-            continue
-        key = rng.choice(failing)
-        surviving.sort(key=lambda t: t not in own_ids)  # the function's own tests are harder
-        choices = [key, *surviving[:3]]
-        code = evidence_code(subject, mutant, choices, plugins)
-        try:
-            check = runner.snippet(code, audit=False, seconds=PYTEST_SECONDS)
-        except CallRefused as refused:
-            reason = refused.reason
-            continue
-        if check.output.strip() != key:
-            reason = "key not reproduced"
-            continue
-        rng.shuffle(choices)
-        return Question(
-            kind=KIND, category=CATEGORY,
-            prompt=(f"This change to `{subject.name}` ({subject.file} line {mutant.line}) "
-                    "introduces a bug. Which of these tests fails because of it?"),
-            choices=tuple(choices), answer=key,
-            explanation=(f"With {mutant.description} on line {mutant.line}, {key} fails; it "
-                         f"passes on the code at {ctx.head[:10]}. The other tests pass with or "
-                         "without the change."),
-            source=subject.where(ctx.head), evidence={"type": "python", "code": code},
-            policy_hash=ctx.policy_hash, code=mutant.unified_diff(subject.source),
-            language="diff")
-    return reason
+    forms = [_which_test_fails, _what_breaks]
+    rng.shuffle(forms)
+    reasons = []
+    for form in forms:
+        for mutant, got in zip(mutants, verdicts, strict=True):
+            made = form(ctx, subject, runner, rng, mutant, got, passing=passing, own=own_ids,
+                        found=found, plugins=plugins)
+            if isinstance(made, Question):
+                return made
+            if made:
+                reasons.append(made)
+    return reasons[0] if reasons else "no mutant fails exactly some of the tests"
+
+
+def _checked(runner: Runner, code: str, key: str) -> str | None:
+    """None when the evidence prints exactly the key, else why not."""
+    try:
+        check = runner.snippet(code, audit=False, seconds=PYTEST_SECONDS)
+    except CallRefused as refused:
+        return refused.reason
+    return None if check.output.strip() == key else "key not reproduced"
+
+
+def _which_test_fails(ctx, subject: Subject, runner: Runner, rng: random.Random, mutant: Mutant,
+                      got: dict[str, str], *, passing: list[str], own: list[str], plugins: bool,
+                      **_: object) -> Question | str | None:
+    """"Which of these tests fails?": one test that fails under the mutant, three that pass."""
+    failing = [t for t in passing if got.get(t) == "failed"]
+    surviving = [t for t in passing if got.get(t) == "passed"]
+    if not failing or len(surviving) < 2:
+        return None
+    key = rng.choice(failing)
+    surviving.sort(key=lambda t: t not in own)  # the function's own tests are harder
+    choices = [key, *surviving[:3]]
+    code = evidence_code(subject, mutant, choices, plugins)
+    wrong = _checked(runner, code, key)
+    if wrong:
+        return wrong
+    rng.shuffle(choices)
+    return Question(
+        kind=KIND, category=CATEGORY,
+        prompt=(f"This change to `{subject.name}` ({subject.file} line {mutant.line}) "
+                "introduces a bug. Which of these tests fails because of it?"),
+        choices=tuple(choices), answer=key,
+        explanation=(f"With {mutant.description} on line {mutant.line}, {key} fails; it "
+                     f"passes on the code at {ctx.head[:10]}. The other tests pass with or "
+                     "without the change."),
+        source=subject.where(ctx.head), evidence={"type": "python", "code": code},
+        policy_hash=ctx.policy_hash, code=mutant.unified_diff(subject.source),
+        language="diff")
+
+
+def _what_breaks(ctx, subject: Subject, runner: Runner, rng: random.Random, mutant: Mutant,
+                 got: dict[str, str], *, passing: list[str], found: list, plugins: bool,
+                 **_: object) -> Question | str | None:
+    """"What does this change break?": a function reaching this one whose tests fail."""
+    broken = _breaks.judge(found, set(passing), got, rng)
+    if broken is None:
+        return None
+    choices = [broken.key, *broken.intact]
+    tests = sorted({t for b in choices for t in b.tests})
+    code = _breaks.evidence_code(
+        mutant_preamble(subject, mutant),
+        _PYTEST.format(tests=tests, run=_RUN, plugins=_plugins(plugins)), choices)
+    wrong = _checked(runner, code, broken.key.label)
+    if wrong:
+        return wrong
+    labels = [b.label for b in choices]
+    rng.shuffle(labels)
+    return Question(
+        kind=KIND, category=CATEGORY, prompt=_breaks.prompt(subject, mutant),
+        choices=tuple(labels), answer=broken.key.label,
+        explanation=_breaks.explanation(subject, mutant, broken, ctx.head),
+        source=subject.where(ctx.head), evidence={"type": "python", "code": code},
+        policy_hash=ctx.policy_hash, code=mutant.unified_diff(subject.source), language="diff")
 
 
 def node_id(graph, test: str) -> str:

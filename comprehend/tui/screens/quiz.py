@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import time
 from collections.abc import Iterable
 
 from rich.syntax import Syntax
@@ -17,9 +18,17 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from comprehend.tui.screens.base import ReviewScreen
-from comprehend.views.quiz import QuizView, choice_lines, heading, outcome_text, summary_text
+from comprehend.views.quiz import (
+    SCREEN_AHEAD,
+    QuizView,
+    choice_lines,
+    heading,
+    outcome_text,
+    summary_text,
+)
 
 DEFAULT_COUNT = 10
+READ_BEFORE_NEXT_S = 0.5  # a question on screen this long is drawn: the next may be made
 
 
 class QuizScreen(ReviewScreen):
@@ -45,6 +54,7 @@ class QuizScreen(ReviewScreen):
         self.person: str | None = None
         self.ask_who = os.environ.get("COMPREHEND_SERVED") == "1"
         self.about: str | None = None  # a path, symbol or range the questions are about
+        self.given_used = False  # the app's own plan and feed serve the first session only
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="quiz"):
@@ -89,7 +99,11 @@ class QuizScreen(ReviewScreen):
         from comprehend.errors import UserError
         from comprehend.quiz.session import Feed, plan_quiz
 
-        plan = getattr(self.app, "quiz_plan", None)
+        # `comprehend quiz` hands over its plan, and the feed already making its questions,
+        # for the first session only: a session about another module plans its own.
+        plan, feed = (None, None) if self.given_used else (
+            getattr(self.app, "quiz_plan", None), getattr(self.app, "quiz_feed", None))
+        self.given_used = True
         try:
             if plan is None:
                 workspace = self.app.workspace
@@ -100,16 +114,20 @@ class QuizScreen(ReviewScreen):
             self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self.begin, plan.person)
-        self.feed = feed = Feed(plan)
+        self.feed = feed = feed if feed is not None else Feed(plan, ahead=SCREEN_AHEAD)
         worker = get_current_worker()
         try:
             while True:
                 try:
+                    if not self.wants_question():
+                        raise queue.Empty  # asking makes the feed make one more: not yet
                     question = feed.next(timeout=0.1)
                 except queue.Empty:
                     if worker.is_cancelled:  # the app is closing: stop making questions
                         feed.stop()
                         return
+                    if not self.wants_question():
+                        time.sleep(0.1)
                     continue
                 if question is None:
                     break
@@ -118,6 +136,16 @@ class QuizScreen(ReviewScreen):
             self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self.done, len(feed.refused))
+
+    def wants_question(self) -> bool:
+        """Whether to take the next question from the feed now: when none is waiting to be
+        shown and the one on screen was answered or has been read for a while (so making
+        the next does not slow drawing this one)."""
+        view = self.view
+        if view is None or view.pending:
+            return view is None
+        return view.question is None or view.outcome is not None or \
+            time.monotonic() - view.shown_at >= READ_BEFORE_NEXT_S
 
     def restart(self, about: str) -> None:
         """A new session about `about` (the Team screen's chosen module)."""
