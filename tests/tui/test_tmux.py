@@ -122,8 +122,9 @@ def test_review_in_tmux_overview_changes_filter_findings_editor_and_quit(
         term.press("/")
         term.wait_for("filter: tool:")  # focus moves to the filter line before the next key
         term.press("tool:aider")
-        term.press("Enter")
-        filtered = term.wait_for("1 of 4 AI-authored commits match tool:aider")
+        term.wait_for("1 of 4 AI-authored commits match tool:aider", "esc Clear filter")
+        term.press("Enter")  # filters as typed; enter hands the keys back to the list
+        filtered = term.wait_for("1 of 4 AI-authored commits match tool:aider", gone="esc Clear filter")
         assert "Tomas Ortega (aider)" in filtered and demo.rewritten.commit[:8] not in filtered
 
         term.press("4")
