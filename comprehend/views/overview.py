@@ -8,8 +8,10 @@ separately because each can be slow cold."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from comprehend.display import printable
@@ -20,7 +22,7 @@ from comprehend.history.ledger import record_history
 from comprehend.history.share import LineShare, PendingShare
 from comprehend.store.connection import Store
 from comprehend.store.history import commit_classes
-from comprehend.store.team import answer_counts
+from comprehend.store.team import answer_counts, answers_digest
 
 # Code languages come from the graph's grammar registry (one source of truth for which
 # extension is which language); these name them for people, and cover the other file
@@ -119,8 +121,8 @@ class DebtTrend:
 
     answers: int
     debt: float  # 0..1 of the weighted code no current member is likely to understand
-    weeks: tuple[tuple[str, float], ...]  # (ISO week, debt at its end), oldest first; the
-    # last is this week so far, so its debt is `debt`
+    # (ISO week, debt at its end), oldest first; the last is this week so far (`debt`)
+    weeks: tuple[tuple[str, float], ...]
     modules: tuple[tuple[str, float], ...]  # (module path, its debt), for the risk score
 
     @property
@@ -133,10 +135,7 @@ def load_debt(workspace, store: Store, head: str, *, graph=None, now: float | No
               weeks: int = DEBT_WEEKS) -> DebtTrend | None:
     """The debt at `head`, or None while nobody has answered a quiz: the figure is about
     what the team showed it understands, and before any answer there is nothing to show."""
-    import time
-    from datetime import UTC, datetime, timedelta
-
-    from comprehend.views.team import load_team
+    from comprehend.views.team import load_team  # numpy and the team model: only when needed
 
     if not answer_counts(store):
         return None
@@ -146,6 +145,11 @@ def load_debt(workspace, store: Store, head: str, *, graph=None, now: float | No
     return DebtTrend(report.answers, report.debt,
                      tuple((w.week, w.debt) for w in report.weeks[-weeks:]),
                      tuple((m.path, m.debt) for m in report.modules))
+
+
+def answers_version(store: Store) -> tuple:
+    """Changes whenever an answer is recorded: whether the debt must be computed again."""
+    return answers_digest(store)
 
 
 def language_of(path: str) -> str:

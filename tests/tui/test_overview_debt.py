@@ -80,14 +80,27 @@ def test_overview_shows_the_debt_its_weekly_trend_and_debt_in_the_risks(demo: De
             await app.workers.wait_for_complete()
             await pilot.pause()
             risks = screen.query_one("#risks", DataTable)
-            return (str(screen.query_one("#debt-text", Static).content),
-                    list(screen.query_one("#debt-trend", Sparkline).data),
-                    screen.query_one("#debt-trend").display,
-                    [tuple(str(c) for c in risks.get_row_at(i)) for i in range(risks.row_count)],
-                    [str(c.label) for c in risks.columns.values()], risks.border_subtitle)
+            shown = (str(screen.query_one("#debt-text", Static).content),
+                     list(screen.query_one("#debt-trend", Sparkline).data),
+                     screen.query_one("#debt-trend").display,
+                     [tuple(str(c) for c in risks.get_row_at(i)) for i in range(risks.row_count)],
+                     [str(c.label) for c in risks.columns.values()], risks.border_subtitle)
+            after = expected_figures(workspace)  # before the next answer
+            # An answer recorded meanwhile (as the Quiz screen does): back on the Overview,
+            # the debt is computed again.
+            with workspace.open_store() as store:
+                answer(store, 7, "tomas@shopcart.example", "shopcart.discounts.cart_discount",
+                       days_ago(0), True)
+            await pilot.press("2", "1")
+            again = ""
+            for _ in range(600):
+                await pilot.pause(0.05)
+                again = str(screen.query_one("#debt-text", Static).content)
+                if again.endswith("(7 answers)"):
+                    break
+            return *shown, after, again
 
-    line, trend, trend_shown, risk_rows, headings, subtitle = asyncio.run(scenario())
-    after = expected_figures(workspace)
+    line, trend, trend_shown, risk_rows, headings, subtitle, after, again = asyncio.run(scenario())
     # Recall decays by the second: the app computed between `before` and `after`, so what it
     # shows, rounded as shown, is one of the two.
     assert line in {before[0], after[0]}
@@ -100,3 +113,4 @@ def test_overview_shows_the_debt_its_weekly_trend_and_debt_in_the_risks(demo: De
     assert subtitle == "rank x AI share x untested x debt"
     assert risk_rows in (before[2], after[2])
     assert [row[0] for row in risk_rows] == ["web/price.ts", "shopcart/coupons.py"]
+    assert again.endswith("points since last week (7 answers)")

@@ -25,6 +25,7 @@ from comprehend.tui.widgets.key_table import KeyTable
 from comprehend.views.overview import (
     DebtTrend,
     Overview,
+    answers_version,
     author_label,
     authors_heading,
     class_label,
@@ -48,6 +49,7 @@ class OverviewScreen(ReviewScreen):
     )
     overview: Overview | None = None  # once the worker has read it
     debt: DebtTrend | None = None  # once the worker has computed it and there are answers
+    answers: tuple | None = None  # answers_version the debt was computed from
 
     def compose_body(self) -> Iterable[Widget]:
         with Vertical(id="overview"):
@@ -100,19 +102,42 @@ class OverviewScreen(ReviewScreen):
                 self.app.call_from_thread(self.show_share, share)
                 graph = build_graph(workspace.repo, workspace.config, store, rev=overview.head)
                 self.app.call_from_thread(self.show_risks, module_risks(graph, store, overview.head))
-                debt = load_debt(workspace, store, overview.head, graph=graph)
-                if worker.is_cancelled:
-                    return
-                self.app.call_from_thread(self.show_debt, debt)
-                if debt is not None:
-                    risks = module_risks(graph, store, overview.head, debt=dict(debt.modules))
-                    self.app.call_from_thread(self.show_risks, risks)
+                self.read_debt(store, graph, overview.head)
         except UserError as exc:
             if overview is None:
                 self.app.call_from_thread(self.show_error, exc.message)
             else:  # the commits are on screen; only the line share, risks or debt failed
                 self.app.call_from_thread(self.show_written, f"cannot count: {exc.message}")
                 self.app.call_from_thread(self.show_debt_error, exc.message)
+
+    def read_debt(self, store, graph, head: str) -> None:
+        """In a worker: the debt, then the risks again with it (both unchanged while nobody
+        has answered a quiz)."""
+        answers = answers_version(store)
+        debt = load_debt(self.app.workspace, store, head, graph=graph)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self.show_debt, debt, answers)
+        if debt is not None:
+            risks = module_risks(graph, store, head, debt=dict(debt.modules))
+            self.app.call_from_thread(self.show_risks, risks)
+
+    def on_screen_resume(self) -> None:
+        # Back from the Quiz screen: answers recorded since move the debt and the risks.
+        if self.answers is not None:
+            self.reload_debt(self.answers)
+
+    @work(thread=True, exclusive=True, group="overview-debt")
+    def reload_debt(self, answers: tuple) -> None:
+        workspace = self.app.workspace
+        try:
+            with workspace.open_store() as store:
+                if answers_version(store) == answers:
+                    return
+                head = self.overview.head
+                self.read_debt(store, build_graph(workspace.repo, workspace.config, store, rev=head), head)
+        except UserError as exc:
+            self.app.call_from_thread(self.show_debt_error, exc.message)
 
     @work(thread=True, exclusive=True, name="overview-checks")
     def load_checks(self) -> None:
@@ -145,8 +170,8 @@ class OverviewScreen(ReviewScreen):
         product = "rank x AI share x untested" + (" x debt" if understood else "")
         table.border_subtitle = product if risks else "no module with AI-written, untested code"
 
-    def show_debt(self, debt: DebtTrend | None) -> None:
-        self.debt = debt
+    def show_debt(self, debt: DebtTrend | None, answers: tuple) -> None:
+        self.debt, self.answers = debt, answers
         trend = self.query_one("#debt-trend", Sparkline)
         trend.data = [d for _week, d in debt.weeks] if debt is not None else []
         trend.display = debt is not None
