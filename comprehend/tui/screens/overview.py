@@ -124,8 +124,9 @@ class OverviewScreen(ReviewScreen):
 
     def on_screen_resume(self) -> None:
         # Back from the Quiz screen: answers recorded since move the debt and the risks.
+        # Looked up after the frame, so the worker's thread does not delay it.
         if self.answers is not None:
-            self.reload_debt(self.answers)
+            self.call_after_refresh(self.reload_debt, self.answers)
 
     @work(thread=True, exclusive=True, group="overview-debt")
     def reload_debt(self, answers: tuple) -> None:
