@@ -92,6 +92,7 @@ async def _measure(path: str, started: float) -> dict:
             await asyncio.sleep(0.002)
         figures["overview filled"] = time.time() - started
         await app.workers.wait_for_complete()  # the Overview's worker, the screens composed
+        await pilot.pause()  # and what the workers handed to the UI thread, drawn
         for visit in ("first", "again"):
             for key, mode in SCREENS:
                 start = time.perf_counter()
