@@ -5,8 +5,19 @@ head` in the same run as the floor (what any tool reading this history pays firs
 Targets: first paint <= 1 s on the demo repository and <= 2 s on a generated 1,000-file
 repository with a warm store; switching screens <= 100 ms. "first paint" is the first frame
 (the Overview's layout, its data loading in a worker); "overview filled" is when its commit
-summary is on screen. A switch is timed from the key to the new screen drawn; "data" to its
-list filled (the first visit loads it in a worker; later visits keep it)."""
+summary is on screen. A switch has two figures:
+
+- "in app": from the key event sent to the app to the first frame of the new screen handed
+  to the terminal (App._display called with that screen): what a person waits for. The
+  target applies to it. "UI CPU" is the CPU time the UI thread spent over the same span
+  (time.thread_time): what the switch costs whatever else the machine runs, while the
+  wall-clock figure grows with the load of the shared cores.
+- "harness": Pilot's press and pause around the same switch. Pilot waits until the
+  process looks idle, polling in 20 ms sleeps, so this is mostly the harness (a bare
+  Textual app pays about as much).
+
+"data" is when the screen's list is filled (the first visit loads it in a worker; later
+visits keep it). Beside each, the same switches in a bare Textual app, measured alike."""
 
 from __future__ import annotations
 
@@ -30,6 +41,36 @@ TARGET_SWITCH = 0.1
 SCREENS = (("2", "changes"), ("3", "graph"), ("4", "findings"), ("1", "overview"))
 
 
+class FrameClock:
+    """When each frame reached the (headless) terminal, and for which screen."""
+
+    def __init__(self, app) -> None:
+        self.frames: list[tuple[float, float, object]] = []
+        display = app._display
+
+        def timed(screen, renderable) -> None:  # runs on the UI thread
+            self.frames.append((time.perf_counter(), time.thread_time(), screen))
+            display(screen, renderable)
+
+        app._display = timed
+
+    def first_frame_of(self, screen, since: float) -> tuple[float, float] | None:
+        return next(((t, cpu) for t, cpu, s in self.frames if s is screen and t >= since), None)
+
+
+async def switch(app, pilot, clock: FrameClock, key: str) -> tuple[float, float, float]:
+    """(in app, UI thread CPU in app, harness) seconds for one screen switch."""
+    start, cpu = time.perf_counter(), time.thread_time()  # the test runs on the UI thread
+    await pilot.press(key)
+    await pilot.pause()
+    harness = time.perf_counter() - start
+    frame = clock.first_frame_of(app.screen, start)
+    while frame is None:  # not drawn yet when Pilot thought the app idle: wait for it
+        await asyncio.sleep(0.001)
+        frame = clock.first_frame_of(app.screen, start)
+    return frame[0] - start, frame[1] - cpu, harness
+
+
 def loaded(app, mode: str) -> bool:
     screen = app.screen
     if mode == "overview":
@@ -42,6 +83,7 @@ async def _measure(path: str, started: float) -> dict:
     from comprehend.workspace import open_workspace
 
     app = ReviewApp(open_workspace(path))
+    clock = FrameClock(app)
     figures: dict = {}
     async with app.run_test(size=(160, 48)) as pilot:
         figures["first paint"] = time.time() - started
@@ -49,16 +91,15 @@ async def _measure(path: str, started: float) -> dict:
         while not loaded(app, "overview"):
             await asyncio.sleep(0.002)
         figures["overview filled"] = time.time() - started
-        await app.workers.wait_for_complete()
+        await app.workers.wait_for_complete()  # the Overview's worker, the screens composed
+        await pilot.pause()  # and what the workers handed to the UI thread, drawn
         for visit in ("first", "again"):
             for key, mode in SCREENS:
-                start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                drawn, drawn_cpu = time.perf_counter() - start, time.process_time() - cpu
+                start = time.perf_counter()
+                in_app, cpu, harness = await switch(app, pilot, clock, key)
                 while not loaded(app, mode):
                     await asyncio.sleep(0.002)
-                figures[f"{visit} {mode}"] = (drawn, time.perf_counter() - start, drawn_cpu)
+                figures[f"{visit} {mode}"] = (in_app, cpu, harness, time.perf_counter() - start)
                 await app.workers.wait_for_complete()
     return figures
 
@@ -89,15 +130,13 @@ async def _textual_floor() -> dict:
         BINDINGS = [Binding(key, f"switch_mode('{key}')", key) for key, _mode in SCREENS]
 
     app = BareApp()
+    clock = FrameClock(app)
     figures = {}
     async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
         for visit in ("first", "again"):
             for key, mode in SCREENS:
-                start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                figures[f"{visit} {mode}"] = (time.perf_counter() - start, 0.0,
-                                              time.process_time() - cpu)
+                figures[f"{visit} {mode}"] = await switch(app, pilot, clock, key)
     return figures
 
 
@@ -129,14 +168,11 @@ def report(name: str, path: Path, runs: int) -> bool:
     results = [run_child(path) for _ in range(runs)]
     floor = git_floor(path, max(runs, 5))
     bare = [run_child(Path("--floor")) for _ in range(runs)]
-    bare_med = {key: statistics.median(r[key][0] for r in bare) for key in bare[0]}
-    bare_cpu = {key: statistics.median(r[key][2] for r in bare) for key in bare[0]}
-    med = {key: statistics.median(r[key] if not isinstance(r[key], list) else r[key][0] for r in results)
-           for key in results[0]}
-    data = {key: statistics.median(r[key][1] for r in results) for key in results[0]
-            if isinstance(results[0][key], list)}
-    cpu = {key: statistics.median(r[key][2] for r in results) for key in results[0]
-           if isinstance(results[0][key], list)}
+
+    def median(rows: list[dict], key: str, i: int | None = None) -> float:
+        return statistics.median(r[key] if i is None else r[key][i] for r in rows)
+
+    med = {key: median(results, key) for key in ("first paint", "first paint cpu", "overview filled")}
     load = os.getloadavg()[0]
     print(f"\n{name}: {path}  (median of {runs} runs, warm store; load average {load:.1f} "
           f"on {os.cpu_count()} cores)")
@@ -145,15 +181,16 @@ def report(name: str, path: Path, runs: int) -> bool:
           f"   ({med['first paint cpu']:.3f} s of CPU in the process)")
     print(f"  {'overview filled':<28}{med['overview filled']:>8.3f} s")
     ok = med["first paint"] <= TARGET_FIRST_PAINT[name]
+    print(f"  {'switch, ms':<24}{'in app':>7}{'bare':>6}  {'UI CPU':>7}{'bare':>6}  "
+          f"{'harness':>8}{'bare':>6}  {'data':>6}   (target: in app <= {TARGET_SWITCH * 1000:.0f} ms)")
     for visit in ("first", "again"):
         for _key, mode in SCREENS:
-            label = f"{visit} visit to {mode}"
-            drawn, filled = med[f"{visit} {mode}"], data[f"{visit} {mode}"]
             key = f"{visit} {mode}"
-            print(f"  {label:<28}{drawn * 1000:>8.0f} ms drawn ({cpu[key] * 1000:.0f} ms CPU), "
-                  f"{filled * 1000:>6.0f} ms data;  bare Textual app {bare_med[key] * 1000:.0f} ms "
-                  f"({bare_cpu[key] * 1000:.0f} ms CPU)")
-            ok = ok and drawn <= TARGET_SWITCH
+            ours = [1000 * median(results, key, i) for i in range(4)]  # in app, CPU, harness, data
+            floor = [1000 * median(bare, key, i) for i in range(3)]
+            print(f"  {f'{visit} visit to {mode}':<24}{ours[0]:>7.0f}{floor[0]:>6.0f}  "
+                  f"{ours[1]:>7.0f}{floor[1]:>6.0f}  {ours[2]:>8.0f}{floor[2]:>6.0f}  {ours[3]:>6.0f}")
+            ok = ok and ours[0] <= TARGET_SWITCH * 1000
     print(f"  targets: {'met' if ok else 'MISSED'}")
     return ok
 

@@ -16,7 +16,7 @@ from comprehend.commands._common import workspace_from
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Print a plain summary instead of opening the UI.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print what the screens show (overview, checks, risks, changes, findings) as JSON.")
+              help="Print what the screens show (overview, checks, risks, debt, changes, findings) as JSON.")
 @click.pass_context
 def command(ctx: click.Context, path: Path, no_tui: bool, as_json: bool) -> None:
     """Open the review (a terminal UI) on the repository at PATH (default: here).

@@ -5,6 +5,9 @@ and a signal that stored data changed (a check finished, a finding was acknowled
 
 from __future__ import annotations
 
+import gc
+
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
@@ -60,6 +63,31 @@ class ReviewApp(App[None]):
         self.check_signal: Signal[CheckState] = Signal(self, "check")
         self.data_version = 0  # goes up when a check or an acknowledgment changes the store
         self.data_signal: Signal[int] = Signal(self, "data")
+
+    def on_ready(self) -> None:
+        self.prepare_screens()
+
+    @work(group="prepare", exclusive=True)
+    async def prepare_screens(self) -> None:
+        """After the first frame, compose the screens not visited yet, one after another, so
+        that a first visit costs what a later one does: a layout and a frame. Composing and
+        styling a screen's widgets is most of a first switch's 100-300 ms; done here it
+        happens while the person reads the Overview. A screen reads its data on its first
+        visit (ReviewScreen.first_shown), so nothing here touches git or the store."""
+        for mode, _label in SCREENS:
+            # Textual has no public call to build a mode's screen without switching to it;
+            # _init_mode is what switch_mode calls the first time, minus the switch.
+            if mode not in self._screen_stacks:
+                await self._init_mode(mode)
+        # What exists now (Textual, the app, every screen's widgets) lives as long as the
+        # app: out of the cyclic collector's sight, a full collection no longer walks it.
+        # Such a collection stops every thread, and it came in the middle of a switch at
+        # times, for 100-300 ms. Freed by reference counting as before; on_unmount hands
+        # it back, so a process that runs apps one after another (tests) leaks nothing.
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     def action_show_screen(self, mode: str) -> None:
         # A number key pressed over the help closes the help first, so the help does not

@@ -15,7 +15,7 @@ def review_json(workspace, store: Store) -> dict[str, Any]:
     from comprehend.history.share import line_share
     from comprehend.views.changes import load_changes
     from comprehend.views.findings import load_findings
-    from comprehend.views.overview import SUMMARY_BLAME_BUDGET, load_overview, share_text
+    from comprehend.views.overview import SUMMARY_BLAME_BUDGET, load_debt, load_overview, share_text
     from comprehend.views.risk import branch_checks, module_risks
 
     overview = load_overview(workspace, store)
@@ -23,11 +23,14 @@ def review_json(workspace, store: Store) -> dict[str, Any]:
     graph = build_graph(workspace.repo, workspace.config, store, rev=overview.head)
     acks = {a.fingerprint: a.reason for a in load_acks(workspace.repo.root)}
     findings = load_findings(store, acks)
+    debt = load_debt(workspace, store, overview.head, graph=graph)  # None before any answer
     return {
         "overview": _plain(overview),
         "lines": share_text(share),
         "checks": _plain(branch_checks(workspace, store)),
-        "risks": _plain(module_risks(graph, store, overview.head)),
+        "risks": _plain(module_risks(graph, store, overview.head,
+                                     debt=None if debt is None else dict(debt.modules))),
+        "debt": _plain(debt),
         "changes": _plain(load_changes(workspace, store)),
         "findings": {"failing": findings.failing, "acknowledged": findings.acknowledged,
                      "rows": _plain(findings.rows)},

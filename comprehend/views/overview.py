@@ -1,14 +1,17 @@
 """What the review's Overview screen and the plain summary show: what AI wrote (commits by
 class and tool, the AI share of current lines), authors marked by what they are, files per
-language and recent commits. Commits and files come from one log stream and one ls-tree;
-classes from the store's classified commits, which history/ledger.py brings up to date
-incrementally; the line share is history/share.py's, asked for separately because it can
-be slow cold."""
+language, recent commits, and the team's comprehension debt with its last weeks. Commits
+and files come from one log stream and one ls-tree; classes from the store's classified
+commits, which history/ledger.py brings up to date incrementally; the line share is
+history/share.py's and the debt the team report's (views/team.py), each asked for
+separately because each can be slow cold."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from comprehend.display import printable
@@ -19,6 +22,7 @@ from comprehend.history.ledger import record_history
 from comprehend.history.share import LineShare, PendingShare
 from comprehend.store.connection import Store
 from comprehend.store.history import commit_classes
+from comprehend.store.team import answer_counts, answers_digest
 
 # Code languages come from the graph's grammar registry (one source of truth for which
 # extension is which language); these name them for people, and cover the other file
@@ -45,6 +49,7 @@ SUMMARY_AUTHORS = 10  # the plain summary lists the most active; the UI's table 
 # many commits in all (files x history): about a second on two cores. Past it, it says how
 # to get the share; the review UI computes it in its worker whatever it costs.
 SUMMARY_BLAME_BUDGET = 200_000
+DEBT_WEEKS = 12  # how many weeks the Overview's sparkline spans, this one included
 KIND_WORDS = {"person": ("person", "people"), "ai": ("AI agent", "AI agents"), "bot": ("bot", "bots")}
 
 
@@ -107,6 +112,44 @@ class Overview:
     @property
     def name(self) -> str:
         return self.root.name
+
+
+@dataclass(frozen=True)
+class DebtTrend:
+    """Comprehension debt as the Overview shows it: now, and at the end of each of the last
+    weeks (the team report's figures, views/team.py)."""
+
+    answers: int
+    debt: float  # 0..1 of the weighted code no current member is likely to understand
+    # (ISO week, debt at its end), oldest first; the last is this week so far (`debt`)
+    weeks: tuple[tuple[str, float], ...]
+    modules: tuple[tuple[str, float], ...]  # (module path, its debt), for the risk score
+
+    @property
+    def change(self) -> float | None:
+        """Since the end of last week, 0..1 (None when the history is one week long)."""
+        return self.debt - self.weeks[-2][1] if len(self.weeks) > 1 else None
+
+
+def load_debt(workspace, store: Store, head: str, *, graph=None, now: float | None = None,
+              weeks: int = DEBT_WEEKS) -> DebtTrend | None:
+    """The debt at `head`, or None while nobody has answered a quiz: the figure is about
+    what the team showed it understands, and before any answer there is nothing to show."""
+    from comprehend.views.team import load_team  # numpy and the team model: only when needed
+
+    if not answer_counts(store):
+        return None
+    now = time.time() if now is None else now
+    since = (datetime.fromtimestamp(now, UTC) - timedelta(weeks=weeks - 1)).timestamp()
+    report = load_team(workspace, store, since=since, rev=head, now=now, graph=graph)
+    return DebtTrend(report.answers, report.debt,
+                     tuple((w.week, w.debt) for w in report.weeks[-weeks:]),
+                     tuple((m.path, m.debt) for m in report.modules))
+
+
+def answers_version(store: Store) -> tuple:
+    """Changes whenever an answer is recorded: whether the debt must be computed again."""
+    return answers_digest(store)
 
 
 def language_of(path: str) -> str:
@@ -248,6 +291,21 @@ def share_text(share: LineShare | PendingShare) -> str:
     if unknown:
         text += f"; {unknown:,} of unknown origin"
     return text
+
+
+NO_ANSWERS = "no quiz answers yet: `comprehend quiz` (or key 5 here) asks the first questions"
+
+
+def debt_text(trend: DebtTrend | None) -> str:
+    """`42.1% comprehension debt, +1.3 points since last week (12 answers)`, or how to
+    start when nobody has answered a quiz."""
+    if trend is None:
+        return NO_ANSWERS
+    text = f"{100 * trend.debt:.1f}% comprehension debt"
+    if trend.change is not None:
+        # -0.0 would read as a fall
+        text += f", {100 * trend.change:+.1f}".replace("-0.0", "+0.0") + " points since last week"
+    return text + f" ({plural(trend.answers, 'answer')})"
 
 
 def author_label(a: AuthorCount) -> str:

@@ -1,8 +1,10 @@
 """The Overview's second part: the latest check's verdict on each local branch, and the
 modules most at risk: much depends on them (graph rank) x AI wrote much of them (AI share
 of their lines) x little would catch a mistake in them (share of their symbols no test
-reaches, or where a stored check found a mutant no test kills). A module AI did not touch,
-or one whose every symbol a test reaches and no mutant survived in, scores 0."""
+reaches, or where a stored check found a mutant no test kills) x, once someone has answered
+a quiz, the team no longer understands them (the module's comprehension debt). A module AI
+did not touch, one whose every symbol a test reaches and no mutant survived in, or one the
+team fully understands, scores 0."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ class ModuleRisk:
     rank: float  # module PageRank, 1.0 for the top module
     ai_share: float  # of its lines, 0..1
     untested: float  # share of its symbols no test reaches or with a surviving mutant, 0..1
-    score: float  # rank x ai_share x untested
+    score: float  # rank x ai_share x untested (x debt when known)
+    debt: float | None = None  # its comprehension debt, 0..1; None before any quiz answer
 
 
 def branch_checks(workspace, store: Store) -> tuple[BranchCheck, ...]:
@@ -48,9 +51,12 @@ def branch_checks(workspace, store: Store) -> tuple[BranchCheck, ...]:
     return tuple(result)
 
 
-def module_risks(graph, store: Store, rev: str, limit: int = 8) -> tuple[ModuleRisk, ...]:
+def module_risks(graph, store: Store, rev: str, limit: int = 8,
+                 debt: dict[str, float] | None = None) -> tuple[ModuleRisk, ...]:
     """Top modules by risk at `rev`, from the built graph, the line cache (files not
-    attributed yet count no AI share) and the stored surviving mutants."""
+    attributed yet count no AI share) and the stored surviving mutants; `debt`, module path
+    -> comprehension debt (the team report's), adds low understanding to the product (a
+    module it lacks counts as understood by nobody)."""
     survivors: dict[str, set[int]] = defaultdict(set)
     for f in stored_findings(store):
         if f["rule"] == "surviving-mutant":
@@ -83,8 +89,11 @@ def module_risks(graph, store: Store, rev: str, limit: int = 8) -> tuple[ModuleR
         untested = 1 - tested / count if count else (0.0 if module in reached else 1.0)
         share = ai / total
         score = rank / top * share * untested
+        unknown = None if debt is None else debt.get(node["path"], 1.0)
+        if unknown is not None:
+            score *= unknown
         if score > 0:
-            risks.append(ModuleRisk(node["path"], rank / top, share, untested, score))
+            risks.append(ModuleRisk(node["path"], rank / top, share, untested, score, unknown))
     risks.sort(key=lambda r: (-r.score, r.path))
     return tuple(risks[:limit])
 
@@ -105,7 +114,8 @@ def _reached_from_tests(graph) -> set[str]:
     return seen
 
 
-def risk_text(risk: ModuleRisk) -> tuple[str, str, str, str]:
-    """Cells for a table: rank, AI share, untested share, score."""
+def risk_text(risk: ModuleRisk) -> tuple[str, str, str, str, str]:
+    """Cells for a table: rank, AI share, untested share, debt (blank before any quiz
+    answer), score."""
     return (f"{risk.rank:.2f}", f"{100 * risk.ai_share:.0f}%", f"{100 * risk.untested:.0f}%",
-            f"{risk.score:.2f}")
+            "" if risk.debt is None else f"{100 * risk.debt:.0f}%", f"{risk.score:.2f}")

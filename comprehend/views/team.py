@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from comprehend.git import resolve_ref
 from comprehend.graph.build import build_graph
+from comprehend.graph.codegraph import CodeGraph
 from comprehend.quiz.team import TeamReport, build_report
 from comprehend.quiz.teamfacts import gather
 from comprehend.store.team import answer_counts
@@ -22,10 +23,13 @@ def default_since(now: float) -> float:
 
 def load_team(workspace, store, *, since: float | None = None, rev: str = "HEAD",
               now: float | None = None,
-              progress: Callable[[int, int], None] | None = None) -> TeamReport:
+              progress: Callable[[int, int], None] | None = None,
+              graph: CodeGraph | None = None) -> TeamReport:
+    """`graph`: the code graph at `rev` when the caller built it already."""
     now = time.time() if now is None else now
     head = resolve_ref(workspace.repo, rev, option="--rev")
-    graph = build_graph(workspace.repo, workspace.config, store, rev=head)
+    if graph is None:
+        graph = build_graph(workspace.repo, workspace.config, store, rev=head)
     facts, membership, times = gather(workspace.repo, workspace.config, store, graph, head,
                                       progress=progress, now=now)
     paths = {node_id: node["path"] for node_id, node in graph.nodes.items()

@@ -91,7 +91,8 @@ def test_review_json_holds_what_the_screens_show(demo: DemoRepo, tmp_path: Path,
     proc = run(["review", "--json", str(demo.path)], tmp_path, clean_env)
     assert (proc.returncode, proc.stderr) == (0, "")
     data = json.loads(proc.stdout)
-    assert sorted(data) == ["changes", "checks", "findings", "lines", "overview", "risks"]
+    assert sorted(data) == ["changes", "checks", "debt", "findings", "lines", "overview", "risks"]
+    assert data["debt"] is None  # nobody has answered a quiz on the demo
     assert data["overview"]["commits"] == 18
     assert data["lines"] == ("at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, "
                              "copilot-agent 20")

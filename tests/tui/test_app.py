@@ -46,6 +46,14 @@ def test_opens_on_overview_with_real_data_and_switches_all_six_screens(demo: Dem
                 ("human", "Tomas Ortega"), ("ai aider", "Tomas Ortega (aider)"),
                 ("ai copilot-agent", "copilot-swe-agent[bot]"), ("bot dependabot", "dependabot[bot]"),
             ]
+            # Nobody has answered a quiz here: one line on how to start, no sparkline, and
+            # the risk score without the understanding factor.
+            assert str(screen.query_one("#debt-text", Static).content) == (
+                "no quiz answers yet: `comprehend quiz` (or key 5 here) asks the first questions")
+            assert screen.query_one("#debt-trend").display is False
+            risks = screen.query_one("#risks", DataTable)
+            assert [str(c.label) for c in risks.columns.values()] == ["Module", "Risk", "Rank", "AI", "Untested"]
+            assert risks.border_subtitle == "rank x AI share x untested"
             languages = column(screen.query_one("#languages", DataTable), 0)
             assert languages == ["Python", "Ignore List", "Markdown", "TOML", "Text", "TypeScript"]
             recent = screen.query_one("#recent", DataTable)

@@ -100,8 +100,8 @@ def test_review_in_tmux_overview_changes_filter_findings_editor_and_quit(
     env = {**clean_env, "TERM": "xterm-256color", "EDITOR": str(editor), "VISUAL": ""}
     term = Terminal(tmp_path, command, env)
     try:
-        overview = term.wait_for("Top-risk modules", "shopcart/discounts.py  0.15", "Release 0.2.0",
-                                 "copilot-agent 20", "q Quit").splitlines()
+        overview = term.wait_for("Top-risk modules", "shopcart/discounts.py  0.02", "Release 0.2.0",
+                                 "copilot-agent 20", "no quiz answers yet", "q Quit").splitlines()
         assert f"comprehend — shopcart · main @ {demo.head[:8]}" in overview[0]
         assert overview[1] == " 1 Overview   2 Changes   3 Graph   4 Findings   5 Quiz   6 Team"
         assert overview[2] == " 18 commits from 2026-09-01 to 2026-10-14 by 6 authors; 24 files"
@@ -109,8 +109,10 @@ def test_review_in_tmux_overview_changes_filter_findings_editor_and_quit(
             " Commits ai 4: aider, claude-code, copilot-agent, cursor; bot 1: dependabot; human 13")
         assert overview[4].rstrip() == (
             " Lines   at least 30.4% AI, 168 of 553: aider 66, claude-code 43, cursor 39, copilot-agent 20")
-        assert overview[5].startswith("╭─ Authors: 3 people, 2 AI agents, 1 bot ─")
-        assert overview[7].startswith("│       6  human 5, ai 1     Maya Patel              maya@shopca")
+        assert overview[5].rstrip() == (
+            " Debt    no quiz answers yet: `comprehend quiz` (or key 5 here) asks the first questions")
+        assert overview[6].startswith("╭─ Authors: 3 people, 2 AI agents, 1 bot ─")
+        assert overview[8].startswith("│       6  human 5, ai 1     Maya Patel              maya@shopca")
         assert overview[-1].startswith("1 Overview 2 Changes 3 Graph 4 Findings 5 Quiz 6 Team ? Help q Quit")
 
         term.press("2")

@@ -58,6 +58,8 @@ class ChangesScreen(ReviewScreen):
         self.query_one("#changes").loading = True
         self.query_one("#change-list").focus()  # the list you act on, before the branches
         self.app.data_signal.subscribe(self, lambda _version: self.load())
+
+    def first_shown(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, name="changes")

@@ -70,6 +70,8 @@ class FindingsScreen(ReviewScreen):
             table.add_column(label, key=key)
         self.query_one("#findings").loading = True
         self.app.data_signal.subscribe(self, lambda _version: self.load())
+
+    def first_shown(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, name="findings")

@@ -75,6 +75,8 @@ class GraphScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#graph-tree").loading = True
+
+    def first_shown(self) -> None:
         self.load()
 
     @work(thread=True, exclusive=True, name="graph")

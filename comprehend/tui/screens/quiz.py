@@ -55,6 +55,7 @@ class QuizScreen(ReviewScreen):
         self.ask_who = os.environ.get("COMPREHEND_SERVED") == "1"
         self.about: str | None = None  # a path, symbol or range the questions are about
         self.given_used = False  # the app's own plan and feed serve the first session only
+        self.store = None  # opened when a session begins: answers are recorded in it
 
     def compose_body(self) -> Iterable[Widget]:
         with VerticalScroll(id="quiz"):
@@ -66,16 +67,22 @@ class QuizScreen(ReviewScreen):
             yield Static("", id="quiz-result")
 
     def on_mount(self) -> None:
-        self.store = self.app.workspace.open_store()
         who = self.query_one("#quiz-who", Input)
-        if self.ask_who and getattr(self.app, "quiz_plan", None) is None:
+        if self.asks_who:
             self.message = "Who is answering? Type your email and press enter."
             self.render_state()
             who.focus()
             return
         who.display = False
         self.render_state()
-        self.start()
+
+    @property
+    def asks_who(self) -> bool:
+        return self.ask_who and getattr(self.app, "quiz_plan", None) is None
+
+    def first_shown(self) -> None:
+        if not self.asks_who:  # else the session starts once they said who answers
+            self.start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         email = event.value.strip()
@@ -92,7 +99,8 @@ class QuizScreen(ReviewScreen):
     def on_unmount(self) -> None:
         if self.feed is not None:
             self.feed.stop()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     @work(thread=True, exclusive=True, group="quiz")
     def start(self) -> None:
@@ -149,7 +157,7 @@ class QuizScreen(ReviewScreen):
 
     def restart(self, about: str) -> None:
         """A new session about `about` (the Team screen's chosen module)."""
-        if not self.is_mounted:  # first visit: on_mount starts the session, about this
+        if not self.shown:  # before the first visit: that visit starts the session, about this
             self.about = about
             return
         if self.feed is not None:
@@ -164,6 +172,8 @@ class QuizScreen(ReviewScreen):
     def begin(self, person: str) -> None:
         from comprehend.quiz.session import Recorder
 
+        if self.store is None:
+            self.store = self.app.workspace.open_store()
         self.view = QuizView(Recorder(self.store, person))
 
     def offer(self, question) -> None:

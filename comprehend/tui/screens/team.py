@@ -48,6 +48,8 @@ class TeamScreen(ReviewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#team").loading = True
+
+    def first_shown(self) -> None:
         self.load()
 
     def action_reload(self) -> None:
