@@ -77,6 +77,8 @@ class ReviewApp(App[None]):
         for mode, _label in SCREENS:
             # Textual has no public call to build a mode's screen without switching to it;
             # _init_mode is what switch_mode calls the first time, minus the switch.
+            if not self.is_running:  # shutting down: it closes the stacks it finds; adding
+                return  # one while it iterates them breaks the shutdown
             if mode not in self._screen_stacks:
                 await self._init_mode(mode)
         # What exists now (Textual, the app, every screen's widgets) lives as long as the

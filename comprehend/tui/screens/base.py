@@ -37,6 +37,15 @@ class ReviewScreen(Screen[None]):
     def compose_body(self) -> Iterable[Widget]:
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        # The app may shut down while it composes screens ahead (prepare_screens): it prunes
+        # their widgets first, and their mount arrives after, with nothing left to set up.
+        if self.app.is_running:
+            self.mounted()
+
+    def mounted(self) -> None:
+        """Set up the widgets compose made (table columns, loading marks)."""
+
     def on_screen_resume(self) -> None:
         # The app composes every screen before its first visit (ReviewApp.prepare_screens);
         # a screen reads its data only once someone looks at it, and only after its first

@@ -51,7 +51,7 @@ class ChangesScreen(ReviewScreen):
             yield KeyTable("AI-authored changes", id="change-list")
             yield CheckProgress()
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         self.query_one("#branches", KeyTable).add_columns("Branch", "Tip", "AI commits", "Latest check")
         self.query_one("#change-list", KeyTable).add_columns(
             "Date", "Commit", "Tool", "Author", "Branch", "Check", "Subject")

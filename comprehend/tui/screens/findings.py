@@ -64,7 +64,7 @@ class FindingsScreen(ReviewScreen):
             yield FilterBar(", ".join(f"{k}:" for k in FILTER_KEYS), id="findings-filter", then="#finding-list")
             yield KeyTable("Findings", id="finding-list")
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         table = self.query_one("#finding-list", KeyTable)
         for key, label in COLUMNS:
             table.add_column(label, key=key)

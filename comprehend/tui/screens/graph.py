@@ -73,7 +73,7 @@ class GraphScreen(ReviewScreen):
         self.pending_path: str | None = None  # a file to open once the graph is loaded
         self.wanted: str | None = None  # the file the source panel should show
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         self.query_one("#graph-tree").loading = True
 
     def first_shown(self) -> None:

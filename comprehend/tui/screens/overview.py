@@ -67,7 +67,7 @@ class OverviewScreen(ReviewScreen):
                 yield KeyTable("Top-risk modules", id="risks")
             yield KeyTable("Recent commits", id="recent")
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         # Plain Text cells throughout: names like dependabot[bot] are not markup.
         self.query_one("#authors", KeyTable).add_columns("Commits", "Class", "Author", "Email")
         self.query_one("#languages", KeyTable).add_columns("Language", "Files", "Size")

@@ -66,7 +66,7 @@ class QuizScreen(ReviewScreen):
             yield Static("", id="quiz-choices")
             yield Static("", id="quiz-result")
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         who = self.query_one("#quiz-who", Input)
         if self.asks_who:
             self.message = "Who is answering? Type your email and press enter."

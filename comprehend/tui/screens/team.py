@@ -46,7 +46,7 @@ class TeamScreen(ReviewScreen):
                 yield KeyTable("Who understands which module (recall %)", id="team-heat")
                 yield KeyTable("Knowledge islands", id="team-islands")
 
-    def on_mount(self) -> None:
+    def mounted(self) -> None:
         self.query_one("#team").loading = True
 
     def first_shown(self) -> None:
