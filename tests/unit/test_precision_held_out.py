@@ -1,0 +1,198 @@
+"""Patterns read in the second precision sample (issue 14): simonw/llm and sqlite-utils
+again, and openai-agents-python, held out until then. Each false pattern must give no
+finding (or only advice, below the default gate); each true one exactly its finding."""
+
+from __future__ import annotations
+
+import textwrap
+
+from adversary_helpers import static, where
+
+SANDBOX = "class Sandbox:\n    def shutdown(self):\n        try:\n            self.delete()\n" \
+          "        except RuntimeError:\n            pass\n"
+
+
+# False positives: no finding ----------------------------------------------------------------
+
+def test_a_branch_on_a_parametrize_argument_is_chosen_by_the_table(repo) -> None:
+    """sqlite-utils: `if should_error: with pytest.raises(...)`, the rows take both ways."""
+    assert static(repo, {"big.py": "def insert(n):\n    return n\n"}, {
+        "tests/test_big.py": """\
+            import pytest
+
+            from big import insert
+
+
+            @pytest.mark.parametrize("num_columns,should_error", ((900, False), (1000, True)))
+            def test_error_if_more_than_999_columns(num_columns, should_error):
+                if should_error:
+                    with pytest.raises(ValueError):
+                        insert(num_columns)
+                else:
+                    insert(num_columns)
+            """}) == []
+
+
+def test_validators_and_private_assertion_helpers_are_checks(repo) -> None:
+    """`validate_mount(m)` and `self._validate(raw)` raise on bad input; `_assert_session(s)`
+    is an assertion by its name."""
+    assert static(repo, {"mounts.py": "class Strategy:\n    def validate_mount(self, m):\n"
+                                      "        return m\n"}, {
+        "tests/test_mounts.py": """\
+            from mounts import Strategy, _assert_session
+
+
+            def test_validate_mount():
+                Strategy().validate_mount({"bucket": "b"})
+
+
+            def test_session_guard_accepts_the_right_type():
+                _assert_session(object())
+
+
+            class TestTar:
+                def _validate(self, raw):
+                    Strategy().validate_mount(raw)
+
+                def test_valid_tar(self):
+                    self._validate(b"tar")
+            """}) == []
+
+
+def test_a_timeout_is_a_check(repo) -> None:
+    """`asyncio.wait_for(..., timeout=0.2)` fails the test when the code blocks."""
+    assert static(repo, {"runner.py": "async def cancel():\n    return None\n"}, {
+        "tests/test_runner.py": """\
+            import asyncio
+
+            from runner import cancel
+
+
+            async def test_an_immediate_cancel_does_not_wait():
+                await asyncio.wait_for(cancel(), timeout=0.2)
+            """}) == []
+
+
+def test_a_callback_that_asserts_fails_the_test_through_the_code(repo) -> None:
+    assert static(repo, {"sinks.py": "def emit(sinks, event):\n    for s in sinks:\n"
+                                     "        s.handle(event)\n"}, {
+        "tests/test_sinks.py": """\
+            from sinks import emit
+
+
+            def test_sinks_run_in_order():
+                seen = []
+
+                class First:
+                    def handle(self, event):
+                        seen.append(event)
+
+                class Second:
+                    def handle(self, event):
+                        assert seen == [event], "the later sink ran first"
+
+                emit([First(), Second()], "e")
+            """}) == []
+
+
+def test_existence_and_kind_are_the_behaviour(repo) -> None:
+    """A re-export (`hasattr(module, "X")`), a fake's record of calls, an isinstance check
+    against one of the project's classes (the code returns one of several)."""
+    assert static(repo, {"tools.py": "class ApprovalItem:\n    pass\n\n\n"
+                                     "def run(tool):\n    return ApprovalItem()\n"}, {
+        "tests/test_tools.py": """\
+            import tools
+            from tools import ApprovalItem, run
+
+
+            def test_package_re_exports_the_strategy():
+                assert hasattr(tools, "ApprovalItem")
+
+
+            def test_a_deletion_needs_approval():
+                assert isinstance(run("delete"), ApprovalItem)
+
+
+            def test_stop_kills_live_sessions(fake):
+                run(fake)
+                assert fake.kill_pty_session_calls
+            """}) == []
+
+
+# Advice: a finding below the default gate ---------------------------------------------------
+
+def test_an_injected_error_with_no_assertion_is_advice(repo) -> None:
+    """The test makes delete() fail and checks only that shutdown() does not raise: it can
+    fail, but it does not check what the code did about the error."""
+    (f,) = static(repo, {"sandbox.py": SANDBOX}, {
+        "tests/test_sandbox.py": """\
+            from sandbox import Sandbox
+
+
+            def test_shutdown_survives_a_failed_delete():
+                box = Sandbox()
+
+                def _raise():
+                    raise RuntimeError("delete failed")
+
+                box.delete = _raise
+                box.shutdown()
+            """})
+    assert where([f]) == [("test-cannot-fail", "low", "tests/test_sandbox.py", 4)]
+    assert f.title == ("test_shutdown_survives_a_failed_delete checks only that no error "
+                       "escapes: no assertion")
+
+
+def test_only_a_builtin_type_asserted_is_advice(repo) -> None:
+    (f,) = static(repo, {"tar.py": "def exclude_args(paths):\n    return []\n"}, {
+        "tests/test_tar.py": """\
+            from tar import exclude_args
+
+
+            def test_exclude_args_empty():
+                args = exclude_args([])
+                assert isinstance(args, list)
+            """})
+    assert where([f]) == [("test-cannot-fail", "medium", "tests/test_tar.py", 6)]
+    assert f.title == "test_exclude_args_empty checks little: only truthiness asserted"
+
+
+# True patterns: exactly the finding, at the gate --------------------------------------------
+
+def test_an_injected_error_under_a_broad_except_cannot_fail(repo) -> None:
+    (f,) = static(repo, {"sandbox.py": SANDBOX}, {
+        "tests/test_sandbox.py": textwrap.dedent("""\
+            from sandbox import Sandbox
+
+
+            def test_start_survives_a_failed_mkdir():
+                box = Sandbox()
+                box.delete = lambda: (_ for _ in ()).throw(OSError("no"))
+                box.mkdir_error = ConnectionError("mkdir failed")
+                try:
+                    box.shutdown()
+                except Exception:
+                    pass
+            """)})
+    assert where([f]) == [("test-cannot-fail", "high", "tests/test_sandbox.py", 4)]
+    assert f.evidence["why"] == ("no assertion, and `except Exception` swallows any error: it "
+                                 "passes whatever the code does")
+
+
+def test_a_branch_on_a_computed_value_may_still_check_nothing(repo) -> None:
+    """The parametrize rule covers conditions on its arguments only."""
+    (f,) = static(repo, {"rows.py": "def rows():\n    return []\n"}, {
+        "tests/test_rows.py": """\
+            import pytest
+
+            from rows import rows
+
+
+            @pytest.mark.parametrize("table", ["a", "b"])
+            def test_rows(table):
+                result = rows()
+                if result:
+                    assert result[0] == table
+            """})
+    assert where([f]) == [("test-cannot-fail", "high", "tests/test_rows.py", 10)]
+    assert f.evidence["why"].startswith("assertions only inside branches or loops that may not run")
