@@ -7,6 +7,7 @@ import ast
 import dataclasses
 
 from comprehend.adversary.changes import Sources, is_python
+from comprehend.adversary.deletions import names_used
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.links import ChangedCode, similar_pairs
@@ -17,10 +18,8 @@ from comprehend.adversary.pytests import (
     SmellPolicy,
     assertions,
     find_tests,
-    last_name,
     parse,
     source_lines,
-    walk_own,
 )
 from comprehend.adversary.rules import rule_finding
 from comprehend.adversary.tables import table_rewrites
@@ -79,7 +78,7 @@ def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str,
              code: ChangedCode) -> Finding:
     line = _new_position(f, old.def_line)
     where = "with its file" if f.status == "deleted" else "from the file"
-    with_code = sorted({code.removed[n] for n in _called(old) if n in code.removed})
+    with_code = sorted({code.removed[n] for n in names_used(old) if n in code.removed})
     why = ("a deleted test checks nothing; if the behaviour it checked still matters, "
            "the change removed its only guard")
     if with_code:
@@ -102,11 +101,6 @@ def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str,
     ).with_fingerprint(old.name)
     # a test removed along with its code is housekeeping more often than a hidden failure
     return dataclasses.replace(finding, severity="medium") if with_code else finding
-
-
-def _called(fn: PyTestFunction) -> set[str]:
-    return {last_name(n.func) for n in walk_own(fn.node) if isinstance(n, ast.Call)} | {
-        n.attr for n in walk_own(fn.node) if isinstance(n, ast.Attribute)}
 
 
 def _new_position(f: ChangedFile, old_line: int) -> int:

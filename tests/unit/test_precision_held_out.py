@@ -196,3 +196,97 @@ def test_a_branch_on_a_computed_value_may_still_check_nothing(repo) -> None:
             """})
     assert where([f]) == [("test-cannot-fail", "high", "tests/test_rows.py", 10)]
     assert f.evidence["why"].startswith("assertions only inside branches or loops that may not run")
+
+
+# Test changes ---------------------------------------------------------------------------------
+
+MIGRATIONS = textwrap.dedent("""\
+    MIGRATIONS = []
+
+
+    def migration(fn):
+        MIGRATIONS.append(fn)
+        return fn
+
+
+    @migration
+    def m001_create(db):
+        db["rows"] = []
+    """)
+
+
+def test_a_test_of_a_migration_deleted_by_name_went_with_it(repo) -> None:
+    """llm: migrations folded into one; their tests named them only in SQL strings."""
+    tests = textwrap.dedent("""\
+        from migrations import MIGRATIONS
+
+
+        def test_create():
+            assert [m.__name__ for m in MIGRATIONS][0] == "m001_create"
+
+
+        def test_m002_retry_keeps_text(db):
+            db.execute("delete from _migrations where name = 'm002_text_column'")
+            assert db.rows == []
+        """)
+    (f,) = static(repo, {
+        "migrations.py": MIGRATIONS + "\n\n@migration\ndef m002_text_column(db):\n"
+                                      "    db['text'] = []\n",
+        "tests/test_migrations.py": tests}, {
+        "migrations.py": MIGRATIONS,
+        "tests/test_migrations.py": tests.split("\n\n\ndef test_m002")[0] + "\n"})
+    assert where([f]) == [("deleted-test", "low", "tests/test_migrations.py", 5)]
+    assert f.evidence["code_deleted"] == ["migrations.py: m002_text_column"]
+
+
+def test_a_test_of_an_attribute_the_change_removed_went_with_it(repo) -> None:
+    """llm: `response._reasoning_token_count` dropped for a stream event."""
+    code = ("class Response:\n    def __init__(self):\n        self._reasoning_token_count = 0\n"
+            "        self.events = []\n")
+    tests = textwrap.dedent("""\
+        from response import Response
+
+
+        def test_events():
+            assert Response().events == []
+
+
+        def test_reasoning_token_count_recorded():
+            assert Response()._reasoning_token_count == 0
+        """)
+    (f,) = static(repo, {"response.py": code, "tests/test_response.py": tests}, {
+        "response.py": code.replace("        self._reasoning_token_count = 0\n", ""),
+        "tests/test_response.py": tests.split("\n\n\ndef test_reasoning")[0] + "\n"})
+    assert where([f]) == [("deleted-test", "low", "tests/test_response.py", 5)]
+    assert f.evidence["code_deleted"] == ["response.py: attribute ._reasoning_token_count"]
+
+
+def test_a_table_row_whose_error_class_changed_is_a_step_milder(repo) -> None:
+    """sqlite-utils: `assert` became `raise ValueError`; the rows now expect ValueError, as
+    the pytest.raises of the same change do (medium), while a changed value stays high."""
+    code = "def create(cols, limit=2):\n    assert cols, 'no columns'\n    return cols[:limit]\n"
+    tests = """\
+        import pytest
+
+        from table import create
+
+
+        @pytest.mark.parametrize("cols,expected_exception", [([], AssertionError), (None, TypeError)])
+        def test_bad_columns(cols, expected_exception):
+            with pytest.raises(expected_exception):
+                create(cols)
+
+
+        @pytest.mark.parametrize("cols,expected", [(["a", "b", "c"], ["a", "b"])])
+        def test_columns(cols, expected):
+            assert create(cols) == expected
+        """
+    found = static(repo, {"table.py": code, "tests/test_table.py": tests}, {
+        "table.py": code.replace("    assert cols, 'no columns'\n",
+                                 "    if not cols:\n        raise ValueError('no columns')\n"
+                                 ).replace("limit=2", "limit=3"),
+        "tests/test_table.py": tests.replace("([], AssertionError)", "([], ValueError)").replace(
+            '["a", "b"])', '["a", "b", "c"])')})
+    assert sorted(where(found)) == [
+        ("rewritten-expectation", "high", "tests/test_table.py", 12),
+        ("rewritten-expectation", "medium", "tests/test_table.py", 6)]
