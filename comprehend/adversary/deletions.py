@@ -80,14 +80,30 @@ def deleted_code(change: Change, sources: Sources, policy: SmellPolicy) -> dict[
     exist at base and nowhere in the change's files at head: name -> "path: qualname"."""
     before: dict[str, str] = {}
     after: set[str] = set()
+    properties: dict[str, str] = {}  # properties at base -> where
+    still_properties: set[str] = set()
     for f in change.files:
         if f.binary or not is_python(f.path) or policy.layout.is_test_file(f.path):
             continue
-        old = parse(sources.old_text(f))
+        old, new = parse(sources.old_text(f)), parse(sources.new_text(f))
+        where = f.old_path or f.path
         for name, qual in _defs(old) + _attributes(old):
-            before.setdefault(name, f"{f.old_path or f.path}: {qual}")
-        after |= _identifiers(parse(sources.new_text(f)))
-    return {name: where for name, where in before.items() if name not in after}
+            before.setdefault(name, f"{where}: {qual}")
+        for name, qual in _properties(old):
+            properties.setdefault(name, f"{where}: {qual} (a property, now a method)")
+        after |= _identifiers(new)
+        still_properties |= {name for name, _ in _properties(new)}
+    gone = {name: where for name, where in before.items() if name not in after}
+    # a property that became a method: what a test read as an attribute is gone
+    gone.update({name: where for name, where in properties.items()
+                 if name not in still_properties and name in after})
+    return gone
+
+
+def _properties(tree: ast.Module | None) -> list[tuple[str, str]]:
+    return [(node.name, qual) for qual, node in _walk_defs(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and any(last_name(d) == "property" for d in node.decorator_list)]
 
 
 def _attributes(tree: ast.Module | None) -> list[tuple[str, str]]:
@@ -117,14 +133,19 @@ def _identifiers(tree: ast.Module | None) -> set[str]:
 
 
 def _defs(tree: ast.Module | None) -> list[tuple[str, str]]:
+    return [(node.name, qual) for qual, node in _walk_defs(tree)]
+
+
+def _walk_defs(tree: ast.Module | None) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]]:
+    """(qualname, node) of every function, class and method, classes entered."""
     if tree is None:
         return []
-    found = []
+    found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]] = []
 
     def visit(body: list[ast.stmt], prefix: str) -> None:
         for node in body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                found.append((node.name, prefix + node.name))
+                found.append((prefix + node.name, node))
                 if isinstance(node, ast.ClassDef):
                     visit(node.body, f"{prefix}{node.name}.")
 

@@ -290,3 +290,31 @@ def test_a_table_row_whose_error_class_changed_is_a_step_milder(repo) -> None:
     assert sorted(where(found)) == [
         ("rewritten-expectation", "high", "tests/test_table.py", 12),
         ("rewritten-expectation", "medium", "tests/test_table.py", 6)]
+
+
+def test_a_test_of_a_property_that_became_a_method_went_with_it(repo) -> None:
+    """llm: `response.messages` became `response.messages()`; the test that `.messages`
+    raised before the response was awaited was dropped with the property."""
+    code = ("class Response:\n    @property\n    def messages(self):\n"
+            "        raise ValueError('await first')\n")
+    tests = textwrap.dedent("""\
+        import pytest
+
+        from response import Response
+
+
+        def test_response():
+            assert Response() is not None
+
+
+        def test_messages_requires_await():
+            with pytest.raises(ValueError):
+                Response().messages
+        """)
+    (f,) = static(repo, {"response.py": code, "tests/test_response.py": tests}, {
+        "response.py": code.replace("    @property\n", "").replace(
+            "        raise ValueError('await first')\n", "        return []\n"),
+        "tests/test_response.py": tests.split("\n\n\ndef test_messages")[0] + "\n"})
+    assert where([f]) == [("deleted-test", "low", "tests/test_response.py", 7)]
+    assert f.evidence["code_deleted"] == [
+        "response.py: Response.messages (a property, now a method)"]
