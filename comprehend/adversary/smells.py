@@ -141,12 +141,15 @@ def _asserts(node: ast.AST, policy: SmellPolicy, checkers: Checkers) -> bool:
 
 
 def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, checkers: Checkers,
-                    params: frozenset[str] = frozenset()) -> bool:
+                    params: frozenset[str] = frozenset(),
+                    tables: frozenset[str] = frozenset()) -> bool:
     """Does running this block always run at least one check, whatever the data? `params`
     are the test's parametrize arguments: a branch on them is chosen by the table, whose
-    rows are written to take each way (`if should_error: with pytest.raises(...)`)."""
+    rows are written to take each way (`if should_error: with pytest.raises(...)`).
+    `tables` are local names bound once to a written-out, non-empty collection: a loop
+    over one always runs."""
     def always(block: list[ast.stmt]) -> bool:
-        return _always_asserts(block, policy, checkers, params)
+        return _always_asserts(block, policy, checkers, params, tables)
 
     for stmt in body:
         if isinstance(stmt, ast.If):
@@ -159,7 +162,8 @@ def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, checkers: Checker
                 return True
             continue
         if isinstance(stmt, ast.For | ast.AsyncFor):
-            if _fixed_and_non_empty(stmt.iter) and always(stmt.body):
+            fixed = isinstance(stmt.iter, ast.Name) and stmt.iter.id in tables
+            if (fixed or _fixed_and_non_empty(stmt.iter)) and always(stmt.body):
                 return True
             continue
         if isinstance(stmt, ast.While):
@@ -223,7 +227,7 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     calls_check = any(isinstance(n, ast.Call) and assertion_of_call(n, policy) is None
                       and checkers.is_check(n, policy) for n in walk_own(fn.node))
     # a callback the test hands to the code, asserting inside, fails the test through it
-    calls_check = calls_check or _callback_checks(fn, policy, checkers)
+    calls_check = calls_check or _callback_checks(fn, policy)
     raises = any(isinstance(n, ast.Raise) for n in walk_own(fn.node))
     can_fail = bool(checks) or calls_check or raises
     if not can_fail and not vacuous:
@@ -232,7 +236,7 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     found += _swallowed(fn, policy)
     found += _broad_raises(fn, policy)
     if checks and not calls_check and not raises and not _always_asserts(
-            body, policy, checkers, _parametrized(fn)):
+            body, policy, checkers, _parametrized(fn), _local_tables(fn)):
         first = checks[0].line
         found.append(Smell("unreachable", first,
                            "assertions only inside branches or loops that may not run: with "
@@ -289,14 +293,38 @@ def _is_exception_instance(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and last_name(node.func).endswith(("Error", "Exception"))
 
 
-def _callback_checks(fn: PyTestFunction, policy: SmellPolicy, checkers: Checkers) -> bool:
-    """Does a function or class the test defines (a callback, a fake sink) assert?"""
+def _callback_checks(fn: PyTestFunction, policy: SmellPolicy) -> bool:
+    """Does a function or class the test defines (a callback, a fake sink) assert? Only
+    assertions count here: a fake's own `get()` that raises on a missing key is no check."""
     for node in walk_own(fn.node):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            if any(isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and checkers.is_check(
-                    n, policy)) for n in ast.walk(node)):
+            if any(isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and assertion_of_call(
+                    n, policy) is not None) for n in ast.walk(node)):
                 return True
     return False
+
+
+def _local_tables(fn: PyTestFunction) -> frozenset[str]:
+    """Names the test binds once, to a written-out non-empty list, tuple, set or dict
+    (`cases = [Case(...), ...]`)."""
+    bound: dict[str, int] = {}
+    tables: set[str] = set()
+    for node in walk_own(fn.node):
+        targets = node.targets if isinstance(node, ast.Assign) else [
+            node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                if isinstance(node, ast.Assign | ast.AnnAssign) and _fixed_and_non_empty_literal(
+                        node.value):
+                    tables.add(target.id)
+    return frozenset(n for n in tables if bound[n] == 1)
+
+
+def _fixed_and_non_empty_literal(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return bool(node.elts) and not any(isinstance(e, ast.Starred) for e in node.elts)
+    return isinstance(node, ast.Dict) and bool(node.keys)
 
 
 def _parametrized(fn: PyTestFunction) -> frozenset[str]:

@@ -119,6 +119,24 @@ def test_existence_and_kind_are_the_behaviour(repo) -> None:
             """}) == []
 
 
+def test_a_loop_over_a_case_list_the_test_writes_out_always_runs(repo) -> None:
+    """openai-agents: `for case in test_cases: _assert_case(...)` over a local list."""
+    assert static(repo, {"paths.py": "def normalize(p):\n    return p\n"}, {
+        "tests/test_paths.py": """\
+            from paths import normalize
+
+
+            def _assert_case(path, expected):
+                assert normalize(path) == expected
+
+
+            def test_normalize():
+                test_cases = [("a", "a"), ("b", "b")]
+                for path, expected in test_cases:
+                    _assert_case(path, expected)
+            """}) == []
+
+
 # Advice: a finding below the default gate ---------------------------------------------------
 
 def test_an_injected_error_with_no_assertion_is_advice(repo) -> None:
@@ -129,16 +147,22 @@ def test_an_injected_error_with_no_assertion_is_advice(repo) -> None:
             from sandbox import Sandbox
 
 
+            class FakeStore:
+                def get(self, key):
+                    raise KeyError(key)
+
+
             def test_shutdown_survives_a_failed_delete():
                 box = Sandbox()
 
                 def _raise():
-                    raise RuntimeError("delete failed")
+                    if FakeStore().get("op"):  # a fake's lookup is no check
+                        raise RuntimeError("delete failed")
 
                 box.delete = _raise
                 box.shutdown()
             """})
-    assert where([f]) == [("test-cannot-fail", "low", "tests/test_sandbox.py", 4)]
+    assert where([f]) == [("test-cannot-fail", "low", "tests/test_sandbox.py", 9)]
     assert f.title == ("test_shutdown_survives_a_failed_delete checks only that no error "
                        "escapes: no assertion")
 
