@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import builtins
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from comprehend.adversary.changes import Sources, is_python
@@ -52,7 +53,7 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
         if not any(fn.touches(f.added_lines) or (fn.owner is not None and any(
                 d.lineno in f.added_lines for d in fn.owner.decorator_list)) for fn in tests):
             continue
-        judge = _Judge(tree, f.path, policy, sources, change.head)
+        judge = _Judge(tree, f.path, policy, sources, change.head, text)
         skipped_classes: set[int] = set()
         for fn in tests:
             if fn.owner is not None and id(fn.owner) not in skipped_classes and any(
@@ -76,18 +77,20 @@ class _Judge:
     to fail: most files never need them."""
 
     def __init__(self, tree: ast.Module, path: str, policy: SmellPolicy, sources: Sources,
-                 rev: str | None) -> None:
+                 rev: str | None, text: str) -> None:
         self.tree, self.path, self.policy, self.sources, self.rev = tree, path, policy, sources, rev
+        self.lines = text.splitlines()
         self.local = checkers_for(tree, path, policy, None, None)
         self.imported: Checkers | None = None
 
     def smells(self, fn: PyTestFunction) -> list[Smell]:
-        found = smells_of(fn, self.policy, self.local)
+        source = "\n".join(self.lines[fn.start_line - 1:fn.end_line])
+        found = smells_of(fn, self.policy, self.local, source)
         if any(s.code in _HELPER_SENSITIVE for s in found):
             if self.imported is None:
                 self.imported = checkers_for(self.tree, self.path, self.policy,
                                              self.sources.repo, self.rev)
-            found = smells_of(fn, self.policy, self.imported)
+            found = smells_of(fn, self.policy, self.imported, source)
         return found
 
 
@@ -215,10 +218,11 @@ def _fixed_and_non_empty(iterable: ast.expr) -> bool:
 
 
 def smells_of(fn: PyTestFunction, policy: SmellPolicy,
-              checkers: Checkers | None = None) -> list[Smell]:
+              checkers: Checkers | None = None, source: str = "") -> list[Smell]:
     """Every reason this test cannot fail (empty when it can). A test is judged by all its
     checks: an assertion that always passes is reported only when nothing else in the test
-    can fail (a `tuple` assert always is: it is a bug whatever else the test does)."""
+    can fail (a `tuple` assert always is: it is a bug whatever else the test does).
+    `source` is the test's text, for what it says in its comments."""
     checkers = checkers or Checkers(frozenset(), policy.raising_calls)
     body = fn.node.body
     vacuous = _constant_asserts(fn)
@@ -231,7 +235,7 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     raises = any(isinstance(n, ast.Raise) for n in walk_own(fn.node))
     can_fail = bool(checks) or calls_check or raises
     if not can_fail and not vacuous:
-        return [_no_assertion(fn, policy)]
+        return [_no_assertion(fn, policy, source)]
     found: list[Smell] = [v for v in vacuous if v.code == "tuple" or not can_fail]
     found += _swallowed(fn, policy)
     found += _broad_raises(fn, policy)
@@ -250,11 +254,12 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     return found
 
 
-def _no_assertion(fn: PyTestFunction, policy: SmellPolicy) -> Smell:
+def _no_assertion(fn: PyTestFunction, policy: SmellPolicy, source: str = "") -> Smell:
     """A test with no check at all. It still fails when the code raises; when the test
-    itself makes a dependency fail (a fake that raises, `side_effect=OSError()`), that is
-    what it tests: that the error is handled. Advice then, unless an `except` in the test
-    swallows every error, so not even that can fail."""
+    itself makes a dependency fail (a fake that raises, `side_effect=OSError()`), or says
+    that not raising is its point (`# Should not raise`, `test_x_does_not_raise`), that is
+    what it tests. Advice then, unless an `except` in the test swallows every error, so not
+    even that can fail."""
     swallowed = next((h for n in walk_own(fn.node) if isinstance(n, ast.Try)
                       for h in n.handlers if _catches(h, policy) and not _reraises(h, policy)),
                      None)
@@ -268,9 +273,20 @@ def _no_assertion(fn: PyTestFunction, policy: SmellPolicy) -> Smell:
                      "no assertion: it makes a dependency fail and checks only that the error "
                      "does not escape, not what the code did about it (assert the outcome: "
                      "the state left, the value returned, the warning logged)")
+    if _NO_RAISE_INTENT.search(f"{fn.name}\n{source}"):
+        return Smell("no-assertion-handled", fn.def_line,
+                     "no assertion: by its name or comments it checks only that the code does "
+                     "not raise, so a wrong result or state goes unnoticed (assert the outcome "
+                     "too)")
     return Smell("no-assertion", fn.def_line,
                  "no assertion: it passes unless the code raises, so a wrong result "
                  "goes unnoticed")
+
+
+# Words by which a test says that not raising is what it checks, in its name or comments.
+_NO_RAISE_INTENT = re.compile(
+    r"(?i)(?:should|must|does|do|will)(?: not|n't)[ _](?:raise|crash|fail|throw|error)"
+    r"|(?:not|never|no)[ _]raises?\b|_no_error\b|\bno exception\b|\bwithout (?:raising|error)")
 
 
 def _injects_error(fn: PyTestFunction) -> bool:

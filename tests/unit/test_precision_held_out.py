@@ -167,6 +167,21 @@ def test_an_injected_error_with_no_assertion_is_advice(repo) -> None:
                        "escapes: no assertion")
 
 
+def test_a_test_that_says_it_checks_only_for_no_error_is_advice(repo) -> None:
+    """`# Should not raise.` over a call with None members: a smoke test by intent."""
+    (f,) = static(repo, {"pty.py": "def terminate(entry):\n    return None\n"}, {
+        "tests/test_pty.py": """\
+            from pty import terminate
+
+
+            def test_terminate_entry_all_none():
+                # Should not raise.
+                terminate(None)
+            """})
+    assert where([f]) == [("test-cannot-fail", "low", "tests/test_pty.py", 4)]
+    assert f.evidence["why"].startswith("no assertion: by its name or comments it checks only")
+
+
 def test_only_a_builtin_type_asserted_is_advice(repo) -> None:
     (f,) = static(repo, {"tar.py": "def exclude_args(paths):\n    return []\n"}, {
         "tests/test_tar.py": """\
