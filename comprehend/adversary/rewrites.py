@@ -20,6 +20,7 @@ from comprehend.adversary.pytests import (
     find_tests,
     parse,
     source_lines,
+    walk_own,
 )
 from comprehend.adversary.rules import rule_finding
 from comprehend.adversary.tables import table_rewrites
@@ -141,7 +142,9 @@ def _compare(f: ChangedFile, old: PyTestFunction, new: PyTestFunction, policy: S
             if link:
                 found.append(_rewritten(f, old, new, b, a, link, code, new_text))
     if len(after) < len(before):
-        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)]
+        found_at = _positions(old)
+        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)
+                and not _order_covered(b, after, found_at)]
         if gone:
             found.append(_removed(f, new, gone, new_text))
     return found
@@ -152,6 +155,46 @@ def _covered(b: Assertion, after: list[Assertion]) -> bool:
     `parts[0] == X` and `parts[1] == Y` merged into `parts == [X, Y]`."""
     return any(a.kind in ("eq", "is") and b.subject.startswith((f"{a.subject}[", f"{a.subject}."))
                for a in after)
+
+
+def _positions(fn: PyTestFunction) -> dict[str, tuple[str, str]]:
+    """Local names bound to where a text is found: `pos = output.index("## Reasoning")`
+    gives pos -> ("output", "## Reasoning")."""
+    found: dict[str, tuple[str, str]] = {}
+    for node in walk_own(fn.node):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in ("index", "find") and len(node.value.args) == 1
+                and isinstance(node.value.args[0], ast.Constant)
+                and isinstance(node.value.args[0].value, str)):
+            found[node.targets[0].id] = (ast.unparse(node.value.func.value),
+                                         node.value.args[0].value)
+    return found
+
+
+def _order_covered(b: Assertion, after: list[Assertion],
+                   found_at: dict[str, tuple[str, str]]) -> bool:
+    """`a_pos < b_pos` (positions of two texts in an output) folded into one stronger
+    `"A...B" in output`: the new assertion holds both texts, in that order."""
+    if b.kind != "ordering" or b.subject not in found_at or b.expected not in found_at:
+        return False
+    (base, first), (other, second) = found_at[b.subject], found_at[b.expected]
+    if base != other:
+        return False
+    if ">" in b.text.replace(">=", ">"):  # `b_pos > a_pos`: the expected text comes first
+        first, second = second, first
+    for a in after:
+        if a.kind != "in" or a.subject != base or a.expected is None:
+            continue
+        try:
+            whole = ast.literal_eval(a.expected)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(whole, str) and first in whole and second in whole[
+                whole.index(first) + len(first):]:
+            return True
+    return False
 
 
 def _renamed_link(renamed: bool, code: ChangedCode) -> str | None:

@@ -357,3 +357,43 @@ def test_a_test_of_a_property_that_became_a_method_went_with_it(repo) -> None:
     assert where([f]) == [("deleted-test", "low", "tests/test_response.py", 7)]
     assert f.evidence["code_deleted"] == [
         "response.py: Response.messages (a property, now a method)"]
+
+
+def test_an_order_check_folded_into_one_stronger_in_is_not_removed(repo) -> None:
+    """llm: `reasoning_pos < response_pos` over `output.index(...)` became one `in` holding
+    both headings in order; a dropped order check with nothing in its place stays."""
+    before = textwrap.dedent("""\
+        from render import render
+
+
+        def test_reasoning_heading():
+            output = render()
+            assert "## Reasoning\\n\\nthought" in output
+            reasoning_pos = output.index("## Reasoning")
+            response_pos = output.index("## Response")
+            assert reasoning_pos < response_pos
+
+
+        def test_response_heading():
+            output = render()
+            assert "## Response" in output
+            reasoning_pos = output.index("## Reasoning")
+            response_pos = output.index("## Response")
+            assert response_pos > reasoning_pos
+        """)
+    after = before.replace(
+        '    assert "## Reasoning\\n\\nthought" in output\n'
+        '    reasoning_pos = output.index("## Reasoning")\n'
+        '    response_pos = output.index("## Response")\n'
+        '    assert reasoning_pos < response_pos\n',
+        '    assert "## Reasoning\\n\\nthought\\n\\n## Response" in output\n').replace(
+        '    assert "## Response" in output\n'
+        '    reasoning_pos = output.index("## Reasoning")\n'
+        '    response_pos = output.index("## Response")\n'
+        '    assert response_pos > reasoning_pos\n',
+        '    assert "## Response" in output\n')
+    code = "def render():\n    return '## Reasoning\\n\\nthought\\n\\n## Response'\n"
+    (f,) = static(repo, {"render.py": code, "tests/test_render.py": before},
+                  {"tests/test_render.py": after})
+    assert (f.rule, f.evidence["test"], f.evidence["removed_assertions"]) == (
+        "weakened-assertion", "test_response_heading", ["response_pos > reasoning_pos"])
