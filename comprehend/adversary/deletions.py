@@ -80,8 +80,9 @@ def deleted_code(change: Change, sources: Sources, policy: SmellPolicy) -> dict[
     exist at base and nowhere in the change's files at head: name -> "path: qualname"."""
     before: dict[str, str] = {}
     after: set[str] = set()
-    properties: dict[str, str] = {}  # properties at base -> where
-    still_properties: set[str] = set()
+    properties: dict[str, tuple[str, str]] = {}  # qualname of a property at base -> (name, where)
+    still_properties: set[str] = set()  # qualnames
+    methods: set[str] = set()  # qualnames of functions at head
     for f in change.files:
         if f.binary or not is_python(f.path) or policy.layout.is_test_file(f.path):
             continue
@@ -90,13 +91,16 @@ def deleted_code(change: Change, sources: Sources, policy: SmellPolicy) -> dict[
         for name, qual in _defs(old) + _attributes(old):
             before.setdefault(name, f"{where}: {qual}")
         for name, qual in _properties(old):
-            properties.setdefault(name, f"{where}: {qual} (a property, now a method)")
+            properties.setdefault(qual, (name, f"{where}: {qual} (a property, now a method)"))
         after |= _identifiers(new)
-        still_properties |= {name for name, _ in _properties(new)}
+        still_properties |= {qual for _, qual in _properties(new)}
+        methods |= {qual for _, qual in _defs(new)}
     gone = {name: where for name, where in before.items() if name not in after}
-    # a property that became a method: what a test read as an attribute is gone
-    gone.update({name: where for name, where in properties.items()
-                 if name not in still_properties and name in after})
+    # a property that became a method: what a test read as an attribute is gone (by name:
+    # which class's attribute a test reads is not known without types)
+    for qual, (name, where) in properties.items():
+        if qual not in still_properties and qual in methods:
+            gone.setdefault(name, where)
     return gone
 
 

@@ -334,7 +334,8 @@ def test_a_table_row_whose_error_class_changed_is_a_step_milder(repo) -> None:
 def test_a_test_of_a_property_that_became_a_method_went_with_it(repo) -> None:
     """llm: `response.messages` became `response.messages()`; the test that `.messages`
     raised before the response was awaited was dropped with the property."""
-    code = ("class Response:\n    @property\n    def messages(self):\n"
+    code = ("class Prompt:\n    @property\n    def messages(self):\n        return []\n\n\n"
+            "class Response:\n    @property\n    def messages(self):\n"
             "        raise ValueError('await first')\n")
     tests = textwrap.dedent("""\
         import pytest
@@ -351,7 +352,7 @@ def test_a_test_of_a_property_that_became_a_method_went_with_it(repo) -> None:
                 Response().messages
         """)
     (f,) = static(repo, {"response.py": code, "tests/test_response.py": tests}, {
-        "response.py": code.replace("    @property\n", "").replace(
+        "response.py": code.replace("class Response:\n    @property\n", "class Response:\n").replace(
             "        raise ValueError('await first')\n", "        return []\n"),
         "tests/test_response.py": tests.split("\n\n\ndef test_messages")[0] + "\n"})
     assert where([f]) == [("deleted-test", "low", "tests/test_response.py", 7)]
