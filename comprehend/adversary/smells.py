@@ -100,7 +100,7 @@ _HELPER_SENSITIVE = frozenset({"no-assertion", "no-assertion-handled", "unreacha
 
 # Smells that leave a test able to fail, only weakly: advice, steps below the rule's severity
 # (so below the default gate), with a title that does not say "cannot fail".
-_MILDER = {"truthiness": ("medium", "checks little"),
+_MILDER = {"truthiness": ("medium", "checks little"), "broad-raises": ("medium", "checks little"),
            "no-assertion-handled": ("low", "checks only that no error escapes")}
 
 

@@ -196,6 +196,24 @@ def test_only_a_builtin_type_asserted_is_advice(repo) -> None:
     assert f.title == "test_exclude_args_empty checks little: only truthiness asserted"
 
 
+def test_any_exception_expected_is_advice(repo) -> None:
+    """llm: `pytest.raises(Exception)` around a validator fails when nothing raises; it
+    only accepts the wrong error too."""
+    (f,) = static(repo, {"parts.py": "def from_dict(d):\n    raise ValueError(d)\n"}, {
+        "tests/test_parts.py": """\
+            import pytest
+
+            from parts import from_dict
+
+
+            def test_unknown_type_rejected():
+                with pytest.raises(Exception):
+                    from_dict({"type": "nope"})
+            """})
+    assert where([f]) == [("test-cannot-fail", "medium", "tests/test_parts.py", 7)]
+    assert f.title == "test_unknown_type_rejected checks little: expects any Exception"
+
+
 # True patterns: exactly the finding, at the gate --------------------------------------------
 
 def test_an_injected_error_under_a_broad_except_cannot_fail(repo) -> None:
