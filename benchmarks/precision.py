@@ -7,7 +7,8 @@ DIR is a git repository with a work tree (a clone of a well-tested project). Eve
 the attribution engine calls AI-authored is checked the way `comprehend check --no-exec
 --base SHA^1 --head SHA` would (its first parent as the base; root commits are skipped),
 with a throwaway store in a temporary folder, so DIR is only read. `--every-commit` checks
-every commit instead (with `--limit`, the newest N), for a project with few AI-authored ones. The script prints the
+every non-merge commit instead, whoever wrote it (as `--all-authors` would; with `--limit`,
+the newest N), for a project with few AI-authored ones. The script prints the
 findings per rule per 100 commits, the share of commits the default gate (fail_on = high)
 would fail, and the time per commit. `--findings FILE` writes every finding as JSON lines
 (commit, rule, file, line, title, evidence) for reading them one by one; `--sample N`
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\r[{i}/{len(commits)}] {sha[:10]}", end="", file=sys.stderr, flush=True)
                 try:
                     result = run_check(ws.repo, ws.config, store,
-                                       CheckOptions(base=parent, head=sha, execute=False))
+                                       CheckOptions(base=parent, head=sha, execute=False,
+                                                    all_authors=args.every_commit))
                 except Exception as exc:  # noqa: BLE001 - counted and shown, the run goes on
                     unreadable.append(f"{sha[:10]}: {type(exc).__name__}: {str(exc)[:120]}")
                     continue
