@@ -139,14 +139,15 @@ def test_generic_credential_with_high_entropy_is_found(repo) -> None:
 
 
 def test_the_name_of_a_secret_kept_elsewhere_is_no_secret(repo) -> None:
-    """openai-agents-python: a gateway spec names the secret it reads from the store; the
-    same key with a random value is one."""
+    """openai-agents-python: a gateway spec names the secret it reads from the store, a test
+    labels its marker "...-secret"; the same key with a random value is one."""
     value = "q8" + "Vz3LmT9xWp2Rk7Ns"
     found = risky(repo, {"spec.py": "x = 1\n"}, {"spec.py": (
         'gateway = Spec(secret="OPENAI_GATEWAY_SECRET")\n'
+        'tool_output_secret = "sandbox-memory-tool-output-secret"\n'
         f'mcp = Spec(secret="{value}")\n')})
     assert [(f.rule, f.start_line, f.evidence["pattern"]) for f in found] == [
-        ("secret", 2, "generic-credential")]
+        ("secret", 3, "generic-credential")]
 
 
 def test_secret_in_removed_line_is_not_reported(repo) -> None:
