@@ -268,8 +268,18 @@ def _pairs(before: list[Assertion], after: list[Assertion]) -> list[tuple[Assert
     kind when the counts agree."""
     pairs: list[tuple[Assertion, Assertion]] = []
     used_new: set[int] = set()
-    left_old: list[Assertion] = []
+    # an assertion the change left as it was is its own pair, whatever was added around it
+    # (`"A" in out` kept while `"B" in out` is added before it: same subject, not a rewrite)
+    changed_old: list[Assertion] = []
     for b in before:
+        match = next((a for a in after if id(a) not in used_new and a.text == b.text), None)
+        if match is None:
+            changed_old.append(b)
+        else:
+            used_new.add(id(match))
+            pairs.append((b, match))
+    left_old: list[Assertion] = []
+    for b in changed_old:
         match = next((a for a in after if id(a) not in used_new and a.subject == b.subject), None)
         if match is None:
             left_old.append(b)

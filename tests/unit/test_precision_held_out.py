@@ -416,3 +416,24 @@ def test_an_order_check_folded_into_one_stronger_in_is_not_removed(repo) -> None
                   {"tests/test_render.py": after})
     assert (f.rule, f.evidence["test"], f.evidence["removed_assertions"]) == (
         "weakened-assertion", "test_response_heading", ["response_pos > reasoning_pos"])
+
+
+def test_a_kept_assertion_pairs_with_itself_when_one_is_added_before_it(repo) -> None:
+    """openai-agents: a new `"ChildTool" ... in graph.source` inserted before the kept
+    `'"Parent" -> "Child";' in graph.source` is no rewritten expectation."""
+    code = "def draw():\n    return 'Parent -> Child; ChildTool'\n"
+    before = textwrap.dedent("""\
+        from graph import draw
+
+
+        def test_draw():
+            source = draw()
+            assert "Parent" in source
+            assert "Parent -> Child;" in source
+        """)
+    after = before.replace('    assert "Parent -> Child;" in source\n',
+                           '    assert "ChildTool" in source\n'
+                           '    assert "Parent -> Child;" in source\n')
+    assert static(repo, {"graph.py": code, "tests/test_graph.py": before},
+                  {"graph.py": code.replace("ChildTool", "ChildTool "),
+                   "tests/test_graph.py": after}) == []
