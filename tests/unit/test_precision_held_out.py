@@ -437,3 +437,23 @@ def test_a_kept_assertion_pairs_with_itself_when_one_is_added_before_it(repo) ->
     assert static(repo, {"graph.py": code, "tests/test_graph.py": before},
                   {"graph.py": code.replace("ChildTool", "ChildTool "),
                    "tests/test_graph.py": after}) == []
+
+
+def test_a_test_renamed_and_much_extended_is_not_deleted(repo) -> None:
+    """openai-agents: test_..._public_testing_state_surfaces became
+    test_..._public_state_surfaces with its old body kept and many checks appended."""
+    base = textwrap.dedent("""\
+        from policy import load
+
+
+        def test_policy_declares_testing_surfaces():
+            policy = load()
+            assert policy["modules"] == {"agents.testing": 1}
+        """)
+    extra = "".join(f'    assert policy["names"][{i}] == "name-{i}"\n' for i in range(12))
+    head = base.replace("test_policy_declares_testing_surfaces", "test_policy_declares_surfaces"
+                        ) + extra
+    code = "def load():\n    return {'modules': {'agents.testing': 1}, 'names': []}\n"
+    assert static(repo, {"policy.py": code, "tests/test_policy.py": base},
+                  {"policy.py": code.replace("[]", "['name-0']"),
+                   "tests/test_policy.py": head}) == []
