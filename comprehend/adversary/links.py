@@ -111,8 +111,8 @@ def similar_pairs(old: dict[str, str], new: dict[str, str],
         return []
     for o, old_body in old.items():
         old_body = old_body[:MAX_CHARS]
-        for n, new_body in new.items():
-            new_body = new_body[:MAX_CHARS]
+        for n, whole_new in new.items():
+            new_body = whole_new[:MAX_CHARS]
             m = difflib.SequenceMatcher(None, old_body, new_body, autojunk=False)
             quick = m.quick_ratio()
             if m.real_quick_ratio() >= threshold and quick >= threshold:
@@ -122,9 +122,12 @@ def similar_pairs(old: dict[str, str], new: dict[str, str],
                     continue
             # the old body kept (nearly) whole inside a much longer new one: renamed and
             # extended; ranked after every pair alike as a whole
-            if old_body and len(new_body) > len(old_body) and (
-                    quick * (len(old_body) + len(new_body)) / 2 / len(old_body) >= CONTAINED):
-                kept = sum(b.size for b in m.get_matching_blocks()) / len(old_body)
+            longer = whole_new[:MAX_CHARS * 4]  # checks added in the middle push old ones down
+            if old_body and len(longer) > len(old_body):
+                m = difflib.SequenceMatcher(None, old_body, longer, autojunk=False)
+                bound = m.quick_ratio() * (len(old_body) + len(longer)) / 2 / len(old_body)
+                kept = sum(b.size for b in m.get_matching_blocks()) / len(old_body) if (
+                    bound >= CONTAINED) else 0.0
                 if kept >= CONTAINED:
                     scored.append((threshold * kept - 1, o, n))
     pairs, used_old, used_new = [], set(), set()

@@ -457,3 +457,18 @@ def test_a_test_renamed_and_much_extended_is_not_deleted(repo) -> None:
     assert static(repo, {"policy.py": code, "tests/test_policy.py": base},
                   {"policy.py": code.replace("[]", "['name-0']"),
                    "tests/test_policy.py": head}) == []
+
+
+def test_a_test_renamed_with_many_checks_added_in_its_middle_is_not_deleted(repo) -> None:
+    """The old body's second half sits past the first few thousand characters of the new."""
+    first = "".join(f'    assert policy["a{i}"] == "value-number-{i}"\n' for i in range(30))
+    last = "".join(f'    assert policy["z{i}"] == "value-number-{i}"\n' for i in range(30))
+    middle = "".join(f"    for row{i} in sorted(load().items()):\n        print(row{i}, {i} * 7)\n"
+                     for i in range(60))
+    base = ("from policy import load\n\n\ndef test_policy_declares_testing_surfaces():\n"
+            "    policy = load()\n" + first + last)
+    head = ("from policy import load\n\n\ndef test_policy_declares_surfaces():\n"
+            "    policy = load()\n" + first + middle + last)
+    code = "def load():\n    return {}\n"
+    assert static(repo, {"policy.py": code, "tests/test_policy.py": base},
+                  {"policy.py": code.replace("{}", "dict()"), "tests/test_policy.py": head}) == []
