@@ -39,7 +39,13 @@ class Checkers:
         if assertion_of_call(call, policy) is not None:
             return True
         name, last = dotted(call.func) or "", last_name(call.func)
-        return last in self.helpers or last in self.raising or name in self.raising
+        return (last in self.helpers or last in self.raising or name in self.raising
+                or raises_by_name(last, policy))
+
+
+def raises_by_name(last: str, policy: SmellPolicy) -> bool:
+    """A validator by its name (`validate_mount`, `self._validate`): it raises on bad input."""
+    return bool(policy.raising_prefixes) and last.lstrip("_").startswith(policy.raising_prefixes)
 
 
 def checkers_for(tree: ast.Module, path: str, policy: SmellPolicy, repo: Repository | None,
@@ -86,7 +92,7 @@ def _asserting_defs(trees: list[ast.Module], policy: SmellPolicy, raising: froze
                 elif isinstance(n, ast.Call):
                     last = last_name(n.func)
                     if (last in raising or (dotted(n.func) or "") in raising
-                            or _assertion_name(n, last, policy)):
+                            or _assertion_name(n, last, policy) or raises_by_name(last, policy)):
                         direct.add(node.name)
                     called.add(last)
     found = set(direct)
@@ -103,7 +109,7 @@ def _asserting_defs(trees: list[ast.Module], policy: SmellPolicy, raising: froze
 def _assertion_name(call: ast.Call, last: str, policy: SmellPolicy) -> bool:
     """Whether assertion_of_call could call this an assertion, from names alone (cheap: it
     runs on every call of every module read)."""
-    return (last.startswith(policy.assert_call_prefixes) or last in ("raises", "fail")
+    return (last.lstrip("_").startswith(policy.assert_call_prefixes) or last in ("raises", "fail")
             or (dotted(call.func) or "") in policy.assert_calls)
 
 

@@ -98,6 +98,7 @@ def _source(node: ast.AST) -> str:
 
 RENAME_SIMILARITY = 0.6  # difflib ratio of two bodies above which one is the other renamed
 MAX_CHARS = 3000  # of a body compared: renames show in the first lines; the ratio is quadratic
+CONTAINED = 0.9  # share of an old body found, in order, in a longer new one: extended, not new
 MAX_PAIRS = 2500  # old x new bodies compared: beyond it a change is a rewrite, not renames
 
 
@@ -110,14 +111,25 @@ def similar_pairs(old: dict[str, str], new: dict[str, str],
         return []
     for o, old_body in old.items():
         old_body = old_body[:MAX_CHARS]
-        for n, new_body in new.items():
-            new_body = new_body[:MAX_CHARS]
+        for n, whole_new in new.items():
+            new_body = whole_new[:MAX_CHARS]
             m = difflib.SequenceMatcher(None, old_body, new_body, autojunk=False)
-            if m.real_quick_ratio() < threshold or m.quick_ratio() < threshold:
-                continue
-            ratio = m.ratio()
-            if ratio >= threshold:
-                scored.append((ratio, o, n))
+            quick = m.quick_ratio()
+            if m.real_quick_ratio() >= threshold and quick >= threshold:
+                ratio = m.ratio()
+                if ratio >= threshold:
+                    scored.append((ratio, o, n))
+                    continue
+            # the old body kept (nearly) whole inside a much longer new one: renamed and
+            # extended; ranked after every pair alike as a whole
+            longer = whole_new[:MAX_CHARS * 4]  # checks added in the middle push old ones down
+            if old_body and len(longer) > len(old_body):
+                m = difflib.SequenceMatcher(None, old_body, longer, autojunk=False)
+                bound = m.quick_ratio() * (len(old_body) + len(longer)) / 2 / len(old_body)
+                kept = sum(b.size for b in m.get_matching_blocks()) / len(old_body) if (
+                    bound >= CONTAINED) else 0.0
+                if kept >= CONTAINED:
+                    scored.append((threshold * kept - 1, o, n))
     pairs, used_old, used_new = [], set(), set()
     for _ratio, o, n in sorted(scored, key=lambda t: -t[0]):
         if o not in used_old and n not in used_new:

@@ -35,6 +35,7 @@ class SmellPolicy:
     fail_calls: frozenset[str]
     # calls that raise when what they are given is wrong (validators): each is a check
     raising_calls: frozenset[str] = frozenset()
+    raising_prefixes: tuple[str, ...] = ()
 
 
 def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
@@ -62,6 +63,7 @@ def load_smell_policy(repo_root: Path | None) -> tuple[SmellPolicy, PolicyFile]:
         skip_calls=frozenset(get("skips", "calls")),
         fail_calls=frozenset(get("assertions", "fail_calls")),
         raising_calls=frozenset(get("assertions", "raising_calls")),
+        raising_prefixes=get("assertions", "raising_prefixes"),
     )
     return policy, source
 
@@ -355,7 +357,8 @@ def assertion_of_call(call: ast.Call, policy: SmellPolicy) -> Assertion | None:
             return Assertion(line, "is", _u(args[0]), "None", text)
         if args:
             return Assertion(line, kind, _u(args[0]), None, text)
-    if name in policy.assert_calls or method.startswith(policy.assert_call_prefixes):
+    # a private helper named like an assertion (`_assert_session(s)`) is one too
+    if name in policy.assert_calls or method.lstrip("_").startswith(policy.assert_call_prefixes):
         return Assertion(line, "call", _u(call.func), None, text)
     return None
 

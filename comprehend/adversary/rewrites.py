@@ -7,6 +7,7 @@ import ast
 import dataclasses
 
 from comprehend.adversary.changes import Sources, is_python
+from comprehend.adversary.deletions import names_used
 from comprehend.adversary.diff import Change, ChangedFile
 from comprehend.adversary.findings import Finding
 from comprehend.adversary.links import ChangedCode, similar_pairs
@@ -17,7 +18,6 @@ from comprehend.adversary.pytests import (
     SmellPolicy,
     assertions,
     find_tests,
-    last_name,
     parse,
     source_lines,
     walk_own,
@@ -79,7 +79,7 @@ def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str,
              code: ChangedCode) -> Finding:
     line = _new_position(f, old.def_line)
     where = "with its file" if f.status == "deleted" else "from the file"
-    with_code = sorted({code.removed[n] for n in _called(old) if n in code.removed})
+    with_code = sorted({code.removed[n] for n in names_used(old) if n in code.removed})
     why = ("a deleted test checks nothing; if the behaviour it checked still matters, "
            "the change removed its only guard")
     if with_code:
@@ -102,11 +102,6 @@ def _deleted(change: Change, f: ChangedFile, old: PyTestFunction, old_text: str,
     ).with_fingerprint(old.name)
     # a test removed along with its code is housekeeping more often than a hidden failure
     return dataclasses.replace(finding, severity="medium") if with_code else finding
-
-
-def _called(fn: PyTestFunction) -> set[str]:
-    return {last_name(n.func) for n in walk_own(fn.node) if isinstance(n, ast.Call)} | {
-        n.attr for n in walk_own(fn.node) if isinstance(n, ast.Attribute)}
 
 
 def _new_position(f: ChangedFile, old_line: int) -> int:
@@ -147,7 +142,9 @@ def _compare(f: ChangedFile, old: PyTestFunction, new: PyTestFunction, policy: S
             if link:
                 found.append(_rewritten(f, old, new, b, a, link, code, new_text))
     if len(after) < len(before):
-        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)]
+        found_at = _positions(old)
+        gone = [b for b in before if id(b) not in paired_old and not _covered(b, after)
+                and not _order_covered(b, after, found_at)]
         if gone:
             found.append(_removed(f, new, gone, new_text))
     return found
@@ -158,6 +155,46 @@ def _covered(b: Assertion, after: list[Assertion]) -> bool:
     `parts[0] == X` and `parts[1] == Y` merged into `parts == [X, Y]`."""
     return any(a.kind in ("eq", "is") and b.subject.startswith((f"{a.subject}[", f"{a.subject}."))
                for a in after)
+
+
+def _positions(fn: PyTestFunction) -> dict[str, tuple[str, str]]:
+    """Local names bound to where a text is found: `pos = output.index("## Reasoning")`
+    gives pos -> ("output", "## Reasoning")."""
+    found: dict[str, tuple[str, str]] = {}
+    for node in walk_own(fn.node):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in ("index", "find") and len(node.value.args) == 1
+                and isinstance(node.value.args[0], ast.Constant)
+                and isinstance(node.value.args[0].value, str)):
+            found[node.targets[0].id] = (ast.unparse(node.value.func.value),
+                                         node.value.args[0].value)
+    return found
+
+
+def _order_covered(b: Assertion, after: list[Assertion],
+                   found_at: dict[str, tuple[str, str]]) -> bool:
+    """`a_pos < b_pos` (positions of two texts in an output) folded into one stronger
+    `"A...B" in output`: the new assertion holds both texts, in that order."""
+    if b.kind != "ordering" or b.subject not in found_at or b.expected not in found_at:
+        return False
+    (base, first), (other, second) = found_at[b.subject], found_at[b.expected]
+    if base != other:
+        return False
+    if ">" in b.text.replace(">=", ">"):  # `b_pos > a_pos`: the expected text comes first
+        first, second = second, first
+    for a in after:
+        if a.kind != "in" or a.subject != base or a.expected is None:
+            continue
+        try:
+            whole = ast.literal_eval(a.expected)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(whole, str) and first in whole and second in whole[
+                whole.index(first) + len(first):]:
+            return True
+    return False
 
 
 def _renamed_link(renamed: bool, code: ChangedCode) -> str | None:
@@ -231,8 +268,18 @@ def _pairs(before: list[Assertion], after: list[Assertion]) -> list[tuple[Assert
     kind when the counts agree."""
     pairs: list[tuple[Assertion, Assertion]] = []
     used_new: set[int] = set()
-    left_old: list[Assertion] = []
+    # an assertion the change left as it was is its own pair, whatever was added around it
+    # (`"A" in out` kept while `"B" in out` is added before it: same subject, not a rewrite)
+    changed_old: list[Assertion] = []
     for b in before:
+        match = next((a for a in after if id(a) not in used_new and a.text == b.text), None)
+        if match is None:
+            changed_old.append(b)
+        else:
+            used_new.add(id(match))
+            pairs.append((b, match))
+    left_old: list[Assertion] = []
+    for b in changed_old:
         match = next((a for a in after if id(a) not in used_new and a.subject == b.subject), None)
         if match is None:
             left_old.append(b)

@@ -25,6 +25,12 @@ class SecretPattern:
     regex: re.Pattern[str]
     group: int
     entropy: float
+    # a value written as an UPPER_SNAKE_CASE name (`secret="OPENAI_GATEWAY_SECRET"`) names a
+    # secret kept in a store or the environment: it is not one
+    names_allowed: bool = False
+    # a value holding one of these words names itself (`"tool-output-secret"`): a test's
+    # label for a secret, not a credential
+    label_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,10 @@ class SecretScanner:
                     continue
                 if pattern.entropy and entropy(value) < pattern.entropy:
                     continue
+                if pattern.names_allowed and _NAME.fullmatch(value):
+                    continue
+                if any(w in lowered for w in pattern.label_words):
+                    continue
                 found.append(SecretMatch(pattern, start, end, value))
         return sorted(found, key=lambda f: f.start)
 
@@ -78,6 +88,9 @@ class SecretScanner:
             out += [text[last:m.start], by(m)]
             last = m.end
         return "".join(out) + text[last:]
+
+
+_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
 def entropy(value: str) -> float:
@@ -102,6 +115,8 @@ def load_secret_scanner(repo_root: Path | None) -> tuple[SecretScanner, PolicyFi
                               "fix the regex") from exc
         patterns.append(SecretPattern(entry["id"], entry.get("description", entry["id"]),
                                       regex, int(entry.get("group", 0)),
-                                      float(entry.get("entropy", 0.0))))
+                                      float(entry.get("entropy", 0.0)),
+                                      bool(entry.get("names_allowed", False)),
+                                      tuple(w.lower() for w in entry.get("label_words", ()))))
     placeholders = tuple(p.lower() for p in data.get("secret_allow", {}).get("placeholders", ()))
     return SecretScanner(tuple(patterns), placeholders), source

@@ -4,7 +4,9 @@ pass whatever the code does. Each finding names the test, the line and why."""
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from comprehend.adversary.changes import Sources, is_python
@@ -51,7 +53,7 @@ def find_smells(change: Change, sources: Sources, policy: SmellPolicy) -> list[F
         if not any(fn.touches(f.added_lines) or (fn.owner is not None and any(
                 d.lineno in f.added_lines for d in fn.owner.decorator_list)) for fn in tests):
             continue
-        judge = _Judge(tree, f.path, policy, sources, change.head)
+        judge = _Judge(tree, f.path, policy, sources, change.head, text)
         skipped_classes: set[int] = set()
         for fn in tests:
             if fn.owner is not None and id(fn.owner) not in skipped_classes and any(
@@ -75,28 +77,38 @@ class _Judge:
     to fail: most files never need them."""
 
     def __init__(self, tree: ast.Module, path: str, policy: SmellPolicy, sources: Sources,
-                 rev: str | None) -> None:
+                 rev: str | None, text: str) -> None:
         self.tree, self.path, self.policy, self.sources, self.rev = tree, path, policy, sources, rev
+        self.lines = text.splitlines()
         self.local = checkers_for(tree, path, policy, None, None)
         self.imported: Checkers | None = None
 
     def smells(self, fn: PyTestFunction) -> list[Smell]:
-        found = smells_of(fn, self.policy, self.local)
+        source = "\n".join(self.lines[fn.start_line - 1:fn.end_line])
+        found = smells_of(fn, self.policy, self.local, source)
         if any(s.code in _HELPER_SENSITIVE for s in found):
             if self.imported is None:
                 self.imported = checkers_for(self.tree, self.path, self.policy,
                                              self.sources.repo, self.rev)
-            found = smells_of(fn, self.policy, self.imported)
+            found = smells_of(fn, self.policy, self.imported, source)
         return found
 
 
-_HELPER_SENSITIVE = frozenset({"no-assertion", "unreachable", "truthiness", "constant",
+_HELPER_SENSITIVE = frozenset({"no-assertion", "no-assertion-handled", "unreachable", "truthiness", "constant",
                                "self-compare"})
 
 
+# Smells that leave a test able to fail, only weakly: advice, steps below the rule's severity
+# (so below the default gate), with a title that does not say "cannot fail".
+_MILDER = {"truthiness": ("medium", "checks little"), "broad-raises": ("medium", "checks little"),
+           "no-assertion-handled": ("low", "checks only that no error escapes")}
+
+
 def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: str) -> Finding:
-    verb = "cannot fail" if rule == "test-cannot-fail" else "is switched off"
-    return rule_finding(
+    severity, verb = _MILDER.get(smell.code, (None, "cannot fail"))
+    if rule != "test-cannot-fail":
+        severity, verb = None, "is switched off"
+    finding = rule_finding(
         rule,
         confidence=_CONFIDENCE.get(smell.code, 0.8),
         file=f.path,
@@ -110,9 +122,10 @@ def _finding(rule: str, f: ChangedFile, fn: PyTestFunction, smell: Smell, text: 
             "rerun": f"python -m pytest '{f.path}::{fn.pytest_id}'",
         },
     ).with_fingerprint(f"{fn.name}:{smell.code}")
+    return finding if severity is None else dataclasses.replace(finding, severity=severity)
 
 
-_CONFIDENCE = {"no-assertion": 0.9, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
+_CONFIDENCE = {"no-assertion": 0.9, "no-assertion-handled": 0.5, "constant": 0.95, "self-compare": 0.95, "tuple": 0.99,
                "swallowed": 0.85, "broad-raises": 0.8, "unreachable": 0.75, "truthiness": 0.6,
                "mock-restated": 0.85, "skip": 0.9, "skip-reason": 0.5,
                "xfail": 0.7, "class-skip": 0.9, "class-skip-reason": 0.5, "class-xfail": 0.7}
@@ -130,34 +143,45 @@ def _asserts(node: ast.AST, policy: SmellPolicy, checkers: Checkers) -> bool:
     return False
 
 
-def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, checkers: Checkers) -> bool:
-    """Does running this block always run at least one check, whatever the data?"""
+def _always_asserts(body: list[ast.stmt], policy: SmellPolicy, checkers: Checkers,
+                    params: frozenset[str] = frozenset(),
+                    tables: frozenset[str] = frozenset()) -> bool:
+    """Does running this block always run at least one check, whatever the data? `params`
+    are the test's parametrize arguments: a branch on them is chosen by the table, whose
+    rows are written to take each way (`if should_error: with pytest.raises(...)`).
+    `tables` are local names bound once to a written-out, non-empty collection: a loop
+    over one always runs."""
+    def always(block: list[ast.stmt]) -> bool:
+        return _always_asserts(block, policy, checkers, params, tables)
+
     for stmt in body:
         if isinstance(stmt, ast.If):
             if _fails(stmt.body, policy):
                 return True  # `if wrong: self.fail(...)`: the condition is the check
-            if (_always_asserts(stmt.body, policy, checkers)
-                    and _always_asserts(stmt.orelse, policy, checkers)):
+            if always(stmt.body) and always(stmt.orelse):
+                return True
+            by_table = params and {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+            if by_table and by_table <= params and (always(stmt.body) or always(stmt.orelse)):
                 return True
             continue
         if isinstance(stmt, ast.For | ast.AsyncFor):
-            if _fixed_and_non_empty(stmt.iter) and _always_asserts(stmt.body, policy, checkers):
+            fixed = isinstance(stmt.iter, ast.Name) and stmt.iter.id in tables
+            if (fixed or _fixed_and_non_empty(stmt.iter)) and always(stmt.body):
                 return True
             continue
         if isinstance(stmt, ast.While):
             forever = isinstance(stmt.test, ast.Constant) and bool(stmt.test.value)
-            if forever and _always_asserts(stmt.body, policy, checkers):
+            if forever and always(stmt.body):
                 return True
             continue
         if isinstance(stmt, ast.With | ast.AsyncWith):
             if any(_asserts(item.context_expr, policy, checkers) for item in stmt.items):
                 return True
-            if _always_asserts(stmt.body, policy, checkers):
+            if always(stmt.body):
                 return True
             continue
         if isinstance(stmt, ast.Try):
-            if _always_asserts(stmt.body, policy, checkers) or _always_asserts(
-                    stmt.finalbody, policy, checkers):
+            if always(stmt.body) or always(stmt.finalbody):
                 return True
             continue
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Match):
@@ -194,10 +218,11 @@ def _fixed_and_non_empty(iterable: ast.expr) -> bool:
 
 
 def smells_of(fn: PyTestFunction, policy: SmellPolicy,
-              checkers: Checkers | None = None) -> list[Smell]:
+              checkers: Checkers | None = None, source: str = "") -> list[Smell]:
     """Every reason this test cannot fail (empty when it can). A test is judged by all its
     checks: an assertion that always passes is reported only when nothing else in the test
-    can fail (a `tuple` assert always is: it is a bug whatever else the test does)."""
+    can fail (a `tuple` assert always is: it is a bug whatever else the test does).
+    `source` is the test's text, for what it says in its comments."""
     checkers = checkers or Checkers(frozenset(), policy.raising_calls)
     body = fn.node.body
     vacuous = _constant_asserts(fn)
@@ -205,16 +230,17 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     checks = [a for a in assertions(fn, policy) if a.line not in vacuous_lines]
     calls_check = any(isinstance(n, ast.Call) and assertion_of_call(n, policy) is None
                       and checkers.is_check(n, policy) for n in walk_own(fn.node))
+    # a callback the test hands to the code, asserting inside, fails the test through it
+    calls_check = calls_check or _callback_checks(fn, policy)
     raises = any(isinstance(n, ast.Raise) for n in walk_own(fn.node))
     can_fail = bool(checks) or calls_check or raises
     if not can_fail and not vacuous:
-        return [Smell("no-assertion", fn.def_line,
-                      "no assertion: it passes unless the code raises, so a wrong result "
-                      "goes unnoticed")]
+        return [_no_assertion(fn, policy, source)]
     found: list[Smell] = [v for v in vacuous if v.code == "tuple" or not can_fail]
     found += _swallowed(fn, policy)
     found += _broad_raises(fn, policy)
-    if checks and not calls_check and not raises and not _always_asserts(body, policy, checkers):
+    if checks and not calls_check and not raises and not _always_asserts(
+            body, policy, checkers, _parametrized(fn), _local_tables(fn)):
         first = checks[0].line
         found.append(Smell("unreachable", first,
                            "assertions only inside branches or loops that may not run: with "
@@ -228,20 +254,148 @@ def smells_of(fn: PyTestFunction, policy: SmellPolicy,
     return found
 
 
+def _no_assertion(fn: PyTestFunction, policy: SmellPolicy, source: str = "") -> Smell:
+    """A test with no check at all. It still fails when the code raises; when the test
+    itself makes a dependency fail (a fake that raises, `side_effect=OSError()`), or says
+    that not raising is its point (`# Should not raise`, `test_x_does_not_raise`), that is
+    what it tests. Advice then, unless an `except` in the test swallows every error, so not
+    even that can fail."""
+    swallowed = next((h for n in walk_own(fn.node) if isinstance(n, ast.Try)
+                      for h in n.handlers if _catches(h, policy) and not _reraises(h, policy)),
+                     None)
+    if swallowed is not None:
+        caught = ast.unparse(swallowed.type) if swallowed.type else "everything"
+        return Smell("no-assertion", fn.def_line,
+                     f"no assertion, and `except {caught}` swallows any error: it passes "
+                     "whatever the code does")
+    if _injects_error(fn):
+        return Smell("no-assertion-handled", fn.def_line,
+                     "no assertion: it makes a dependency fail and checks only that the error "
+                     "does not escape, not what the code did about it (assert the outcome: "
+                     "the state left, the value returned, the warning logged)")
+    if _NO_RAISE_INTENT.search(f"{fn.name}\n{source}"):
+        return Smell("no-assertion-handled", fn.def_line,
+                     "no assertion: by its name or comments it checks only that the code does "
+                     "not raise, so a wrong result or state goes unnoticed (assert the outcome "
+                     "too)")
+    return Smell("no-assertion", fn.def_line,
+                 "no assertion: it passes unless the code raises, so a wrong result "
+                 "goes unnoticed")
+
+
+# Words by which a test says that not raising is what it checks, in its name or comments.
+_NO_RAISE_INTENT = re.compile(
+    r"(?i)(?:should|must|does|do|will)(?: not|n't)[ _](?:raise|crash|fail|throw|error)"
+    r"|(?:not|never|no)[ _]raises?\b|_no_error\b|\bno exception\b|\bwithout (?:raising|error)")
+
+
+def _injects_error(fn: PyTestFunction) -> bool:
+    """Does the test arrange for something the code calls to fail: a function or method it
+    defines that raises, a `side_effect` set, an exception instance stored for a fake?"""
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and any(
+                isinstance(n, ast.Raise) for n in ast.walk(node)):
+            return True
+        if isinstance(node, ast.keyword) and node.arg == "side_effect":
+            return True
+        if isinstance(node, ast.Assign) and (
+                any(isinstance(t, ast.Attribute) and t.attr == "side_effect" for t in node.targets)
+                or _is_exception_instance(node.value)):
+            return True
+    return False
+
+
+def _is_exception_instance(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and last_name(node.func).endswith(("Error", "Exception"))
+
+
+def _callback_checks(fn: PyTestFunction, policy: SmellPolicy) -> bool:
+    """Does a function or class the test defines (a callback, a fake sink) assert? Only
+    assertions count here: a fake's own `get()` that raises on a missing key is no check."""
+    for node in walk_own(fn.node):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            if any(isinstance(n, ast.Assert) or (isinstance(n, ast.Call) and assertion_of_call(
+                    n, policy) is not None) for n in ast.walk(node)):
+                return True
+    return False
+
+
+def _local_tables(fn: PyTestFunction) -> frozenset[str]:
+    """Names the test binds once, to a written-out non-empty list, tuple, set or dict
+    (`cases = [Case(...), ...]`)."""
+    bound: dict[str, int] = {}
+    tables: set[str] = set()
+    for node in walk_own(fn.node):
+        targets = node.targets if isinstance(node, ast.Assign) else [
+            node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                if isinstance(node, ast.Assign | ast.AnnAssign) and _fixed_and_non_empty_literal(
+                        node.value):
+                    tables.add(target.id)
+    return frozenset(n for n in tables if bound[n] == 1)
+
+
+def _fixed_and_non_empty_literal(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return bool(node.elts) and not any(isinstance(e, ast.Starred) for e in node.elts)
+    return isinstance(node, ast.Dict) and bool(node.keys)
+
+
+def _parametrized(fn: PyTestFunction) -> frozenset[str]:
+    """The argument names of the test's parametrize decorators."""
+    names: set[str] = set()
+    for deco in fn.node.decorator_list:
+        if isinstance(deco, ast.Call) and last_name(deco.func) == "parametrize" and deco.args:
+            first = deco.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names |= {n.strip() for n in first.value.split(",") if n.strip()}
+            elif isinstance(first, ast.List | ast.Tuple):
+                names |= {e.value for e in first.elts
+                          if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return frozenset(names)
+
+
+# Classes an isinstance check against says little: any value has one of these types.
+_GENERIC_TYPES = frozenset(dir(builtins)) | frozenset({
+    "Any", "Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator",
+    "Collection", "Container", "Sized", "Hashable", "Callable", "Awaitable", "Coroutine",
+    "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator", "Path", "PurePath"})
+
+
 def _pins_down(a: Assertion, checkers: Checkers) -> bool:
     """A truthiness check whose subject makes it specific: a lookup by a given key
-    (`store.get(id) is not None`, `table["name"]`), or a name a module must export
-    (`llm.Part is not None`, `callable(llm.user)`): there existence is the behaviour."""
+    (`store.get(id) is not None`, `table["name"]`), a name a module must export
+    (`llm.Part is not None`, `callable(llm.user)`, `hasattr(module, "Strategy")`), a fake's
+    record of calls (`assert fake.kill_calls`, `mock.called`), or an isinstance check
+    against one of the project's classes (`isinstance(result, ApprovalItem)`, where the code
+    returns one of several): there existence, or the kind, is the behaviour."""
+    if a.kind == "isinstance" and a.expected:
+        try:
+            expected = ast.parse(a.expected, mode="eval").body
+        except SyntaxError:
+            return False
+        classes = expected.elts if isinstance(expected, ast.Tuple) else [expected]
+        return all(last_name(c) not in _GENERIC_TYPES for c in classes) and bool(classes)
     try:
         subject = ast.parse(a.subject, mode="eval").body
+        whole = ast.parse(a.text, mode="eval").body
     except SyntaxError:
         return False
+    if any(isinstance(n, ast.Call) and last_name(n.func) in ("hasattr", "getattr", "callable")
+           for n in ast.walk(whole)):
+        return True
     if isinstance(subject, ast.Call) and last_name(subject.func) in ("hasattr", "getattr"):
         return True
     if isinstance(subject, ast.Subscript) and not isinstance(subject.slice, ast.Slice):
         return True
     if (isinstance(subject, ast.Call) and last_name(subject.func) in ("get", "find", "lookup")
             and subject.args):
+        return True
+    if isinstance(subject, ast.Attribute) and (
+            subject.attr in ("called", "call_args", "call_args_list", "await_args")
+            or subject.attr.endswith("_calls")):
         return True
     if isinstance(subject, ast.Attribute):
         root = subject
@@ -320,6 +474,12 @@ def _catches(handler: ast.ExceptHandler, policy: SmellPolicy) -> bool:
     return bool(names & (policy.broad_exceptions | {"AssertionError"}))
 
 
+def _reraises(handler: ast.ExceptHandler, policy: SmellPolicy) -> bool:
+    return any(isinstance(n, ast.Raise | ast.Assert) or (
+        isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
+        for stmt in handler.body for n in [stmt, *walk_own(stmt)])
+
+
 def _swallowed(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
     found = []
     for node in walk_own(fn.node):
@@ -331,10 +491,7 @@ def _swallowed(fn: PyTestFunction, policy: SmellPolicy) -> list[Smell]:
         if not checks_inside:
             continue
         for handler in node.handlers:
-            reraises = any(isinstance(n, ast.Raise | ast.Assert) or (
-                isinstance(n, ast.Call) and assertion_of_call(n, policy) is not None)
-                for stmt in handler.body for n in [stmt, *walk_own(stmt)])
-            if _catches(handler, policy) and not reraises:
+            if _catches(handler, policy) and not _reraises(handler, policy):
                 caught = ast.unparse(handler.type) if handler.type else "everything"
                 found.append(Smell("swallowed", handler.lineno,
                                    f"try/except swallows the failure: `except {caught}` catches "

@@ -12,6 +12,7 @@ golden files) and deletions.py (`deleted-test` is low when the code went too).""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -355,7 +356,7 @@ def _finding(f: ChangedFile, fn: PyTestFunction, table: Table, old: Row, new: Ro
         node += f"[{new.pytest_id}]"
     inputs = new.key if len(new.key) <= 60 else new.key[:57] + "..."
     columns = ", ".join(table.expected)
-    return rule_finding(
+    finding = rule_finding(
         "rewritten-expectation",
         confidence=0.6 if table.by_position else 0.8,
         file=f.path,
@@ -384,3 +385,17 @@ def _finding(f: ChangedFile, fn: PyTestFunction, table: Table, old: Row, new: Ro
             "rerun": pytest_command(f.path, node),
         },
     ).with_fingerprint(f"{fn.name}:{table.form}:{new.key}:{new.expected}")
+    if _error_classes(old.expected) and _error_classes(new.expected):
+        # the same inputs still have to fail, with another error class: as for a
+        # pytest.raises that changed its class, a step below the rule
+        return dataclasses.replace(finding, severity="medium", confidence=0.6)
+    return finding
+
+
+_ERROR_CLASS = re.compile(r"[\w.]*(Error|Exception|Warning|Exit|Interrupt)")
+
+
+def _error_classes(cells: str) -> bool:
+    """Is every expected cell an exception class (`ValueError`, `errors.NotFound`)?"""
+    parts = [p.strip() for p in cells.split(",") if p.strip()]
+    return bool(parts) and all(_ERROR_CLASS.fullmatch(p) for p in parts)

@@ -54,7 +54,7 @@ def shop(repo: GitRepo) -> GitRepo:
     repo.commit("Add pricing")
     repo.write("shop.py", SHOP.replace("1 - rate", "1 - rate * 2") + "\n\ndef tax(x):\n    return x * 0.2\n")
     repo.write("tests/test_shop.py", SHOP_TESTS.replace("== 90.0", "== 80.0").replace(
-        "import price", "import price, tax") + "\n\ndef test_tax():\n    assert tax(10)\n")
+        "import price", "import price, tax") + "\n\ndef test_tax():\n    assert (tax(10), 2.0)\n")
     repo.commit("Apply the discount rate twice" + CLAUDE, author="Dana Kim", email="dana@example.com")
     repo.write("tests/test_more.py", "from shop import tax\n\n\ndef test_tax_runs():\n    tax(1)\n")
     repo.commit("Add a smoke test", author="Lee Park", email="lee@example.com")
@@ -150,7 +150,7 @@ def test_github_format_annotates_and_fills_the_job_summary(shop: GitRepo, clean_
 def test_working_tree_change_is_reviewed_without_touching_it(repo: GitRepo, clean_env) -> None:
     repo.write("shop.py", SHOP)
     repo.commit("Add pricing")
-    repo.write("tests/test_new.py", "from shop import price\n\n\ndef test_price_exists():\n    assert price\n")
+    repo.write("tests/test_new.py", "from shop import price\n\n\ndef test_price_exists():\n    assert (price, 1)\n")
     repo.write("shop.py", SHOP + "# tweaked\n")
     status_before = repo.git("status", "--porcelain=v1", "--untracked-files=all")
     index_before = (repo.path / ".git" / "index").read_bytes()

@@ -150,8 +150,9 @@ def test_demo_ends_with_commands_to_try_that_work(tmp_path: Path, clean_env: dic
         "  note: AI-authored changes only: 1 of 1 commits (claude-code), 43 added lines in 2 files (pass",
         "  --all-authors to review every author)",
     ]
-    # The rewritten expectation and the three tests that cannot fail.
-    assert lines[-1] == "FAIL: 4 high; 4 at or above --fail-on high"
+    # The rewritten expectation and the test that cannot fail (its except swallows every
+    # error) stop the merge; the two that only assert truthiness are advice.
+    assert lines[-1] == "FAIL: 2 high, 2 medium; 2 at or above --fail-on high"
     blamed = run(blame[1:], tmp_path, clean_env)
     assert (blamed.returncode, blamed.stderr) == (0, "")
     assert blamed.stdout.splitlines()[0] == (

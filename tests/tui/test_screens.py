@@ -118,9 +118,10 @@ def test_findings_table_filters_sorts_and_opens_the_rewritten_expectation(checke
                 source.text.splitlines()[demo.rewritten.line - 1], source.cursor_location)
 
     title, rules, (severities, subtitle), filtered, screen, focus, line, cursor = run(checked_demo.path, scenario)
-    assert title == "Findings: 4 failing, 0 acknowledged"
+    # the two truthiness-only weak tests are advice (medium), below the gate
+    assert title == "Findings: 2 failing, 0 acknowledged"
     assert sorted(rules) == sorted(f.rule for f in checked_demo.result.findings)
-    assert severities == ["high"] * 4 + ["medium"] * 5
+    assert severities == ["high"] * 2 + ["medium"] * 7
     assert subtitle == "9 findings · sorted by severity"
     assert filtered == [("high", "rewritten-expectation", demo.rewritten.file, str(demo.rewritten.line))]
     assert screen is FindingDetailScreen
@@ -147,7 +148,7 @@ def test_acknowledging_the_rewritten_expectation_takes_it_out_of_the_failing_cou
 
     refused, title, acks = run(path, scenario)
     assert refused == "AckScreen"
-    assert title == "Findings: 3 failing, 1 acknowledged"
+    assert title == "Findings: 1 failing, 1 acknowledged"
     assert acks == ["ack"]
     entries = tomllib.loads((path / ".comprehend" / "acks.toml").read_text())["ack"]
     assert [(e["fingerprint"], e["reason"], e["rule"], e["who"]) for e in entries] == [

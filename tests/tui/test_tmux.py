@@ -130,13 +130,13 @@ def test_review_in_tmux_overview_changes_filter_findings_editor_and_quit(
         assert "Tomas Ortega (aider)" in filtered and demo.rewritten.commit[:8] not in filtered
 
         term.press("4")
-        findings = term.wait_for("Findings: 4 failing, 0 acknowledged", "9 findings")
+        findings = term.wait_for("Findings: 2 failing, 0 acknowledged", "9 findings")
         first = next(line for line in findings.splitlines() if "rewritten-expectation" in line)
         assert "tests/test_discounts.py" in first and f" {demo.rewritten.line} " in first
 
         term.press("e")  # the first finding's file at its line in $EDITOR, then back
         term.wait_until(called.exists, "the editor ran")
-        term.wait_for("Findings: 4 failing, 0 acknowledged", "9 findings")
+        term.wait_for("Findings: 2 failing, 0 acknowledged", "9 findings")
         assert called.read_text().splitlines() == [
             f"+{demo.rewritten.line}", str(path / demo.rewritten.file)]
 

@@ -6,32 +6,10 @@ from __future__ import annotations
 
 import textwrap
 
-from adversary_helpers import two_commits
+from adversary_helpers import POLICY, static, two_commits, where
 
-from comprehend.adversary.findings import Finding
-from comprehend.adversary.links import changed_code
 from comprehend.adversary.pytests import load_smell_policy
-from comprehend.adversary.rewrites import find_rewrites
-from comprehend.adversary.rules import RULES, apply_severities
 from comprehend.adversary.smells import find_smells
-
-POLICY, _ = load_smell_policy(None)
-DEFAULTS = {rule_id: rule.severity for rule_id, rule in RULES.items()}
-
-
-def static(repo, before: dict, after: dict) -> list[Finding]:
-    """The test-integrity rules `comprehend check --no-exec` runs, on HEAD~1..HEAD."""
-    before = {path: textwrap.dedent(text) for path, text in before.items()}
-    after = {path: None if text is None else textwrap.dedent(text) for path, text in after.items()}
-    change, sources = two_commits(repo, before, after)
-    code = changed_code(change, sources, POLICY.layout, None)
-    found = find_smells(change, sources, POLICY) + find_rewrites(change, sources, POLICY, code)
-    return apply_severities(found, DEFAULTS)
-
-
-def where(findings: list[Finding]) -> list[tuple[str, str, str, int]]:
-    return [(f.rule, f.severity, f.file, f.start_line) for f in findings]
-
 
 # False positives: each must give no finding -----------------------------------------------
 

@@ -138,6 +138,18 @@ def test_generic_credential_with_high_entropy_is_found(repo) -> None:
         ("secret", "generic-credential", 0.6)]
 
 
+def test_the_name_of_a_secret_kept_elsewhere_is_no_secret(repo) -> None:
+    """openai-agents-python: a gateway spec names the secret it reads from the store, a test
+    labels its marker "...-secret"; the same key with a random value is one."""
+    value = "q8" + "Vz3LmT9xWp2Rk7Ns"
+    found = risky(repo, {"spec.py": "x = 1\n"}, {"spec.py": (
+        'gateway = Spec(secret="OPENAI_GATEWAY_SECRET")\n'
+        'tool_output_secret = "sandbox-memory-tool-output-secret"\n'
+        f'mcp = Spec(secret="{value}")\n')})
+    assert [(f.rule, f.start_line, f.evidence["pattern"]) for f in found] == [
+        ("secret", 3, "generic-credential")]
+
+
 def test_secret_in_removed_line_is_not_reported(repo) -> None:
     found = risky(repo, {"settings.py": f'AWS_KEY = "{fake_aws_key()}"\n'},
                   {"settings.py": "AWS_KEY = os.environ['AWS_KEY']\n"})

@@ -132,7 +132,22 @@ def test_a_file_no_test_runs_gets_every_passing_test(tmp_path: Path) -> None:
         "tests/test_new.py::test_new_slow",
         "tests/test_a.py::test_slow",
     )
-    assert how == "no test runs this file; every passing test"
+    assert how == "no test runs the changed code of this file in the pytest process; every passing test"
+
+
+def test_a_file_no_test_runs_at_import_time_is_said_so(tmp_path: Path) -> None:
+    _, how = select_tests(cmap(tmp_path), "pkg/unseen.py", 1, None, frozenset())
+    assert how == "no test runs this file in the pytest process; every passing test"
+
+
+def test_without_coverage_no_record_is_no_evidence(tmp_path: Path) -> None:
+    """coverage.py missing in the project's environment: the file was never measured, so
+    nothing says no test runs it; the reason names what to install."""
+    record = {**RECORD, "coverage_error": "ModuleNotFoundError: No module named 'coverage'"}
+    tests, how = select_tests(cmap(tmp_path, record), "pkg/unseen.py", 1, None, frozenset())
+    assert len(tests) == 5
+    assert how == ("not measured (ModuleNotFoundError: No module named 'coverage': install "
+                   "coverage in the project's test environment); every passing test")
 
 
 def test_order_breaks_ties_by_node_id(tmp_path: Path) -> None:

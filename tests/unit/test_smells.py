@@ -589,9 +589,10 @@ def test_a_unittest_file_the_change_touches_is_reviewed(repo) -> None:
              + "\n    def test_three(self):\n        self.assertIsNotNone(double(3))\n"}
     change, sources = two_commits(repo, before, after)
     (finding,) = find_smells(change, sources, POLICY)
+    # a weak check is advice: a step below the rule, under the default gate
     assert (finding.rule, finding.file, finding.start_line, finding.severity) == (
-        "test-cannot-fail", "tests/test_calc.py", 11, "high")
-    assert finding.title == "DoubleTests.test_three cannot fail: only truthiness asserted"
+        "test-cannot-fail", "tests/test_calc.py", 11, "medium")
+    assert finding.title == "DoubleTests.test_three checks little: only truthiness asserted"
     assert finding.evidence["rerun"] == (
         "python -m pytest 'tests/test_calc.py::DoubleTests::test_three'")
 

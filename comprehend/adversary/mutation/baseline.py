@@ -13,7 +13,12 @@ from typing import Any
 
 from comprehend.adversary.mutation.command import TestCommand, why_tests_cannot_run
 from comprehend.adversary.mutation.mutate import Mutant
-from comprehend.adversary.mutation.select import CoverageMap, merge_maps, read_probe_output
+from comprehend.adversary.mutation.select import (
+    CoverageMap,
+    merge_maps,
+    read_probe_output,
+    unmeasured_because,
+)
 from comprehend.adversary.sandbox import PROBE_MODULE, RunResult, Sandbox, TestsCannotRun
 
 
@@ -72,7 +77,7 @@ class Baseline:
             self.notes.append(f"mutation: {len(cmap.failing)} tests fail before any mutation and "
                               f"were left out: {listed}")
         if cmap.coverage_error:
-            self.notes.append(f"mutation: no per-line coverage ({cmap.coverage_error}): each "
+            self.notes.append(f"mutation: no per-line coverage ({unmeasured_because(cmap)}): each "
                               "mutant ran every passing test of its file")
         overhead = max(0.2, *(r.seconds - m.seconds(list(m.tests)) for r, m in runs if m is not None))
         return BaselineResult(cmap, max(r.seconds for r, _ in runs), overhead)

@@ -158,4 +158,17 @@ def select_tests(cmap: CoverageMap, path: str, line: int, function_lines: tuple[
         return order_tests(in_file, cmap, first), how
     if path in cmap.unmeasured:
         return order_tests(passing, cmap, first), "imported only inside tests, so not measured; every passing test"
-    return order_tests(passing, cmap, first), "no test runs this file; every passing test"
+    if cmap.coverage_error:  # nothing measured this file: no record is no evidence
+        return order_tests(passing, cmap, first), f"not measured ({unmeasured_because(cmap)}); every passing test"
+    # Only the changed lines of a function are probed, and only in the pytest process (code a
+    # test runs in a subprocess is not seen): the claim says no more than that.
+    what = "this file" if import_time else "the changed code of this file"
+    return order_tests(passing, cmap, first), f"no test runs {what} in the pytest process; every passing test"
+
+
+def unmeasured_because(cmap: CoverageMap) -> str:
+    """Why lines went unmeasured, with what to do when coverage.py is missing."""
+    why = cmap.coverage_error or ""
+    if "No module named 'coverage'" in why:
+        return f"{why}: install coverage in the project's test environment"
+    return why
