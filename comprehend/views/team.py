@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from comprehend.git import resolve_ref
 from comprehend.graph.build import build_graph
-from dataclasses import replace
-
 from comprehend.quiz.team import MonthSpend, TeamReport, build_report
 from comprehend.quiz.teamfacts import gather
 from comprehend.store.llm import spend_by_month

@@ -80,11 +80,10 @@ def test_opens_on_overview_with_real_data_and_switches_all_six_screens(demo: Dem
 
 
 def test_team_screen_shows_the_debt_the_heat_map_and_quizzes_a_module(demo: DemoRepo, tmp_path) -> None:
-    from comprehend.views.team import load_team
-
     from comprehend.config import LlmConfig
     from comprehend.llm import LlmClient
     from comprehend.store.runs import RunRecord, record_run
+    from comprehend.views.team import load_team
 
     workspace = open_workspace(demo.path, db=tmp_path / "s.db")
     # one model call, answered by litellm's own test double: the spend line appears
