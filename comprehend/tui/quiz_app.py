@@ -14,6 +14,6 @@ class QuizApp(ReviewApp):
     # Textual reads CSS_PATH next to the class's own module; the review's sheet is the one.
     CSS_PATH = str(Path(review_app.__file__).with_name("comprehend.tcss"))
 
-    def __init__(self, workspace, plan) -> None:
-        super().__init__(workspace)
+    def __init__(self, workspace, plan, **llm) -> None:
+        super().__init__(workspace, **llm)
         self.quiz_plan = plan
