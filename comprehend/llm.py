@@ -61,6 +61,7 @@ class Estimate:
     max_completion_tokens: int
     max_cost_usd: float
     cached: bool  # answered from the cache: free
+    priced_by: str = ""  # litellm's cost map | [llm] cost_per_1k_tokens
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,17 @@ class LlmClient:
         if self._cache_read(key) is not None:
             return Estimate(0, 0, 0.0, True)
         sent = sum(estimate_tokens(m["content"]) + 4 for m in messages)
-        return Estimate(sent, MAX_OUTPUT_TOKENS, self._price(sent, MAX_OUTPUT_TOKENS), False)
+        return Estimate(sent, MAX_OUTPUT_TOKENS, self._price(sent, MAX_OUTPUT_TOKENS), False,
+                        self.priced_by())
+
+    def priced_by(self) -> str:
+        """Where this model's price comes from."""
+        litellm = _litellm()
+        try:
+            litellm.cost_per_token(model=self.model, prompt_tokens=1, completion_tokens=1)
+        except Exception:
+            return f"[llm] cost_per_1k_tokens = {self.settings.cost_per_1k_tokens:g}"
+        return "litellm's cost map"
 
     def keep(self, reply: Reply) -> None:
         """Cache an answer the caller accepted (a fresh one; cached ones are already kept)."""

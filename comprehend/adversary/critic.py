@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class CriticReport:
     summary: dict[str, Any]  # for the run record and reports
     stopped: str | None = None  # the one line to exit 2 with; None when the critic finished
     notes: tuple[str, ...] = field(default=())
+    cancelled: bool = False  # stopped by the person who asked (the review app's esc)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,11 @@ def load_prompts(repo_root) -> Prompts:
 
 
 def run_critic(repo: Repository, config: Config, store: Any, change: Change, model: str,
-               budget: Budget, progress: Progress | None = None) -> CriticReport:
+               budget: Budget, progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> CriticReport:
+    """Ask, judge, report. Setting `cancel` (or a progress callback raising
+    InterruptedError) stops the critic at its next step, its proposed tests at once (their
+    sandbox removed): the report then says `cancelled`, with the calls already made."""
     say = progress or (lambda message: None)
     # the base's policy under `check` (a change cannot rewrite its critic's prompts)
     prompts = load_prompts(config.policy_dir(repo.root))
@@ -90,6 +96,7 @@ def run_critic(repo: Repository, config: Config, store: Any, change: Change, mod
     }
     findings: list[Finding] = []
     stopped: str | None = None
+    cancelled = False
     notes: list[str] = []
     if not context.items:
         notes.append("LLM critic: nothing in scope to send" +
@@ -99,9 +106,11 @@ def run_critic(repo: Repository, config: Config, store: Any, change: Change, mod
             claims, extra = _ask(client, prompts, context, say)
             if extra:
                 notes.append(f"LLM critic: {extra} more claim(s) than {MAX_CLAIMS} were not run")
-            findings = _judge(repo, config, change, claims, model, prompts.hash, say)
+            findings = _judge(repo, config, change, claims, model, prompts.hash, say, cancel)
         except UserError as exc:  # budget, model failure, malformed answer
             stopped = str(exc)
+        except InterruptedError:
+            stopped, cancelled = "cancelled", True
     summary.update({
         "requests": client.requests, "calls": len(client.calls),
         "cached": sum(c.cached for c in client.calls), "tokens": client.tokens,
@@ -121,11 +130,28 @@ def run_critic(repo: Repository, config: Config, store: Any, change: Change, mod
     if context.dropped:
         notes.append(f"LLM critic: {len(context.dropped)} context item(s) left out to stay "
                      f"within [llm] context_tokens = {config.llm.context_tokens}")
-    return CriticReport(tuple(findings), tuple(client.audit_rows()), summary, stopped, tuple(notes))
+    return CriticReport(tuple(findings), tuple(client.audit_rows()), summary, stopped, tuple(notes),
+                        cancelled)
+
+
+@dataclass(frozen=True)
+class CriticEstimate:
+    """What asking the critic would send and cost at most, before anything is sent."""
+
+    model: str
+    estimate: Estimate  # tokens in (estimated), the output cap, the most it could cost
+    items: int  # context blocks that would be sent
+    redactions: int  # secrets that would be replaced by placeholders
+    denied: tuple[str, ...]  # deny-listed files that would never be sent
+    dropped: int  # context items left out to stay within [llm] context_tokens
+
+    @property
+    def cached(self) -> bool:
+        return self.estimate.cached
 
 
 def estimate_critic(repo: Repository, config: Config, store: Any, change: Change,
-                    model: str) -> Estimate:
+                    model: str) -> CriticEstimate:
     """The most asking the critic about `change` could cost, before asking (nothing sent):
     for a surface that shows the price first, such as a key in the review app."""
     # the base's policy under `check` (a change cannot rewrite its critic's prompts)
@@ -134,8 +160,11 @@ def estimate_critic(repo: Repository, config: Config, store: Any, change: Change
     client = LlmClient(config.llm, model, cache_dir=repo.common_dir / "comprehend" / "llm-cache")
     context = build_context(repo, change, Sources(repo, change), _graph(repo, config, store, change),
                             outbound, config.llm.context_tokens)
-    return client.estimate(_messages(prompts, context), prompt_hash=prompts.hash,
-                           input_hash=context.input_hash())
+    estimate = (client.estimate(_messages(prompts, context), prompt_hash=prompts.hash,
+                                input_hash=context.input_hash())
+                if context.items else Estimate(0, 0, 0.0, False))
+    return CriticEstimate(model, estimate, len(context.items), context.redactions,
+                          tuple(context.denied), len(context.dropped))
 
 
 def _graph(repo: Repository, config: Config, store: Any, change: Change) -> Any | None:
@@ -207,18 +236,22 @@ def _ask(client: LlmClient, prompts: Prompts, context: CriticContext,
 
 
 def _judge(repo: Repository, config: Config, change: Change, claims: tuple[Claim, ...],
-           model: str, prompt_hash: str, say: Progress) -> list[Finding]:
+           model: str, prompt_hash: str, say: Progress,
+           cancel: threading.Event | None = None) -> list[Finding]:
     if not claims:
         return []
+    if cancel is not None and cancel.is_set():
+        raise InterruptedError("cancelled")
     say(f"LLM critic: running {len(claims)} proposed test(s) on the change")
     timeout = config.llm.test_timeout
-    on_head = run_claim_tests(repo, change.head, [c.test for c in claims], timeout)
+    on_head = run_claim_tests(repo, change.head, [c.test for c in claims], timeout, cancel)
     regressions = [i for i, c in enumerate(claims)
                    if c.kind == "regression" and on_head[i].status == "failed"]
     on_base: dict[int, TestOutcome] = {}
     if regressions:
         say("LLM critic: running the claimed regressions on the base")
-        results = run_claim_tests(repo, change.base, [claims[i].test for i in regressions], timeout)
+        results = run_claim_tests(repo, change.base, [claims[i].test for i in regressions], timeout,
+                                  cancel)
         on_base = dict(zip(regressions, results, strict=True))
     return [_finding(change, claim, on_head[i], on_base.get(i), model, prompt_hash)
             for i, claim in enumerate(claims)]

@@ -6,7 +6,9 @@ broken test, not a counterexample."""
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,39 +29,74 @@ class TestOutcome:
 
 
 def run_claim_tests(repo: Repository, rev: str | None, tests: list[str],
-                    timeout: float) -> list[TestOutcome]:
+                    timeout: float, cancel: threading.Event | None = None) -> list[TestOutcome]:
     """Each test module against `rev` (None: the working tree): all in one pytest process
-    (one start-up instead of one per claim); if that times out, each alone."""
+    (one start-up instead of one per claim); if that times out, each alone. Setting
+    `cancel` kills the running tests at once (InterruptedError; the sandbox is removed)."""
     files = {f"test_comprehend_claim_{i}.py": source for i, source in enumerate(tests)}
-    return _in_sandbox(repo, rev, files, timeout)
+    return _in_sandbox(repo, rev, files, timeout, cancel)
 
 
 def _in_sandbox(repo: Repository, rev: str | None, files: dict[str, str],
-                timeout: float) -> list[TestOutcome]:
+                timeout: float, cancel: threading.Event | None = None) -> list[TestOutcome]:
     """The one place the critic touches the sandbox: a copy of `rev` with the files written
     at its root, run by pytest with a JUnit report (the repository's conftest and addopts
     apply, its cache plugin does not)."""
     with Sandbox(repo, rev) as sandbox:
-        copy = sandbox.build()
-        for name, source in files.items():
-            (copy / name).write_text(source, encoding="utf-8")
+        stop_watching = _kill_on(cancel, sandbox)
+        try:
+            return _run_files(sandbox, files, timeout)
+        finally:
+            stop_watching()
+            if cancel is not None and cancel.is_set():
+                raise InterruptedError("cancelled")
 
-        def pytest(names: list[str], label: str, seconds: float) -> tuple[RunResult, str | None]:
-            report = sandbox.data / f"{label}.xml"
-            argv = [default_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    "--continue-on-collection-errors", f"--junitxml={report}",
-                    "--rootdir", str(copy), *names]
-            return sandbox.run(argv, copy, sandbox.env(copy), seconds), _read(report)
 
-        result, junit = pytest(list(files), "all", timeout * len(files))
-        if not result.timed_out:
-            return [_outcome(name, result.seconds, _problems(junit, name)) for name in files]
-        out = []
-        for name in files:
-            alone, junit = pytest([name], name, timeout)
-            out.append(_outcome(name, alone.seconds, None if alone.timed_out
-                                else _problems(junit, name)))
-        return out
+def _run_files(sandbox: Sandbox, files: dict[str, str], timeout: float) -> list[TestOutcome]:
+    """Write the proposed tests into a copy of the revision and run them."""
+    copy = sandbox.build()
+    for name, source in files.items():
+        (copy / name).write_text(source, encoding="utf-8")
+
+    def pytest(names: list[str], label: str, seconds: float) -> tuple[RunResult, str | None]:
+        report = sandbox.data / f"{label}.xml"
+        argv = [default_python(), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "--continue-on-collection-errors", f"--junitxml={report}",
+                "--rootdir", str(copy), *names]
+        return sandbox.run(argv, copy, sandbox.env(copy), seconds), _read(report)
+
+    result, junit = pytest(list(files), "all", timeout * len(files))
+    if not result.timed_out:
+        return [_outcome(name, result.seconds, _problems(junit, name)) for name in files]
+    out = []
+    for name in files:
+        alone, junit = pytest([name], name, timeout)
+        out.append(_outcome(name, alone.seconds, None if alone.timed_out
+                            else _problems(junit, name)))
+    return out
+
+
+def _kill_on(cancel: threading.Event | None, sandbox: Sandbox) -> Callable[[], None]:
+    """Watch `cancel` from a thread: once set, kill the sandbox's processes (the caller's
+    thread is blocked waiting for them). Returns the function that stops watching."""
+    if cancel is None:
+        return lambda: None
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if cancel.wait(0.1):
+                sandbox.kill_processes()
+                return
+
+    thread = threading.Thread(target=watch, name="critic-cancel", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        done.set()
+        thread.join()
+
+    return stop
 
 
 def _read(path: Path) -> str | None:

@@ -28,18 +28,33 @@ from comprehend.errors import UserError
 @click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the questions, with their answers and evidence, to FILE as JSON instead of asking.")
 @click.option("--seed", type=int, default=None, help="Same seed, same questions (default: the clock).")
+@click.option("--kind", "kinds", metavar="KIND", multiple=True,
+              help="Only ask questions of this kind (repeatable): callers, output, purpose, ...")
+@click.option("--llm", "llm", metavar="MODEL", default=None,
+              help="Add free-text purpose questions written and graded by this litellm model "
+                   "(default: [llm] model).")
+@click.option("--max-cost", type=click.FloatRange(min=0), metavar="USD", default=None,
+              help="Stop calling the model before the session could spend more than USD.")
+@click.option("--max-tokens", type=click.IntRange(min=1), metavar="N", default=None,
+              help="Stop calling the model before the session could use more than N tokens.")
 @click.pass_context
 def command(ctx: click.Context, path: Path, person: str | None, count: int, about: str | None,
-            plain: bool, export: Path | None, seed: int | None) -> None:
+            plain: bool, export: Path | None, seed: int | None, kinds: tuple[str, ...],
+            llm: str | None, max_cost: float | None, max_tokens: int | None) -> None:
     """Ask questions about this repository's code whose answers comprehend has proven
     (who calls this, what breaks, which commit wrote it, what a variable is for, ...).
 
-    Keys in the Quiz screen: 1-4 or arrows + enter answer, n next, esc leaves."""
+    Keys in the Quiz screen: 1-4 or arrows + enter answer, n next, esc leaves; an open
+    question (purpose, with a model) is answered in words in its input line."""
+    from comprehend.llm import Budget, require_litellm
     from comprehend.quiz.session import plan_quiz
 
+    if llm is not None:
+        require_litellm(f"--llm {llm}")
     workspace = workspace_from(ctx, path)
     with workspace.open_store() as store:
-        plan = plan_quiz(workspace, store, person=person, count=count, about=about, seed=seed)
+        plan = plan_quiz(workspace, store, person=person, count=count, about=about, seed=seed,
+                         llm=llm, budget=Budget(max_cost, max_tokens), kinds=kinds or None)
     if export is not None:
         _export(plan, export)
         return
@@ -51,7 +66,7 @@ def command(ctx: click.Context, path: Path, person: str | None, count: int, abou
         from comprehend.tui.quiz_app import QuizApp
 
         try:
-            QuizApp(workspace, plan, feed).run()
+            QuizApp(workspace, plan, feed, llm=llm, budget=Budget(max_cost, max_tokens)).run()
         finally:
             feed.stop()
         return
@@ -83,7 +98,7 @@ def _plain_session(workspace, plan) -> None:
     feed = Feed(plan, ahead=2)
     number = 0
     with workspace.open_store() as store:
-        recorder = Recorder(store, plan.person)
+        recorder = Recorder(store, plan.person, model=plan.ctx.llm)
         try:
             while (question := feed.next()) is not None:
                 number += 1

@@ -17,12 +17,24 @@ from comprehend.commands._common import workspace_from
 @click.option("--no-tui", is_flag=True, help="Print a plain summary instead of opening the UI.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print what the screens show (overview, checks, risks, debt, changes, findings) as JSON.")
+@click.option("--llm", "llm", metavar="MODEL", default=None,
+              help="The litellm model `c` asks about a change (default: [llm] model).")
+@click.option("--max-cost", type=click.FloatRange(min=0), metavar="USD", default=None,
+              help="Stop each critic run before it could spend more than USD.")
+@click.option("--max-tokens", type=click.IntRange(min=1), metavar="N", default=None,
+              help="Stop each critic run before it could use more than N tokens.")
 @click.pass_context
-def command(ctx: click.Context, path: Path, no_tui: bool, as_json: bool) -> None:
+def command(ctx: click.Context, path: Path, no_tui: bool, as_json: bool, llm: str | None,
+            max_cost: float | None, max_tokens: int | None) -> None:
     """Open the review (a terminal UI) on the repository at PATH (default: here).
 
-    Keys: 1-6 switch screens, ? shows the keys of a screen, ctrl+p commands, q quits. When
-    stdout is not a terminal, or with --no-tui, prints a plain summary instead."""
+    Keys: 1-6 switch screens, ? shows the keys of a screen, ctrl+p commands, q quits; on a
+    change, r checks it and c asks the LLM critic (with a model). When stdout is not a
+    terminal, or with --no-tui, prints a plain summary instead."""
+    from comprehend.llm import Budget, require_litellm
+
+    if llm is not None:
+        require_litellm(f"--llm {llm}")
     workspace = workspace_from(ctx, path)
     if as_json:
         import json
@@ -32,10 +44,10 @@ def command(ctx: click.Context, path: Path, no_tui: bool, as_json: bool) -> None
         with workspace.open_store() as store:
             click.echo(json.dumps(review_json(workspace, store), indent=2, sort_keys=True))
         return
-    open_review(workspace, tui=not no_tui)
+    open_review(workspace, tui=not no_tui, llm=llm, budget=Budget(max_cost, max_tokens))
 
 
-def open_review(workspace, *, tui: bool) -> bool:
+def open_review(workspace, *, tui: bool, llm: str | None = None, budget=None) -> bool:
     """Run the UI when asked and both ends are a terminal, else print the summary.
     Returns whether the UI ran."""
     # A session of `comprehend serve` talks to the browser through textual-serve's driver,
@@ -44,7 +56,7 @@ def open_review(workspace, *, tui: bool) -> bool:
     if tui and (served or (sys.stdout.isatty() and sys.stdin.isatty())):
         from comprehend.tui.app import ReviewApp
 
-        ReviewApp(workspace).run()
+        ReviewApp(workspace, llm=llm, budget=budget).run()
         return True
     from comprehend.history.share import line_share
     from comprehend.views.overview import SUMMARY_BLAME_BUDGET, format_summary, load_overview

@@ -24,6 +24,7 @@ class QuizContext:
     policy_hash: str  # content hash of the quiz policy in force
     store: Any | None = None  # comprehend.store.Store, when there is one
     about: Any | None = None  # quiz.targets.About: what --about narrowed the quiz to
+    llm: Any | None = None  # quiz.language_model.QuizModel: None without a model configured
     _sources: dict[str, str] = field(default_factory=dict, repr=False)
     _sandbox: Any | None = field(default=None, repr=False)
     _copy: Path | None = field(default=None, repr=False)

@@ -13,13 +13,15 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from comprehend import git
 from comprehend.errors import UserError
+from comprehend.llm import Budget
 from comprehend.quiz.context import QuizContext, open_context
 from comprehend.quiz.generate import generate
 from comprehend.quiz.model import Question, Refused, Target
-from comprehend.quiz.schedule import Memory, rating_for, review
+from comprehend.quiz.schedule import Memory, Rating, rating_for, review
 from comprehend.store import Store, open_store
 
 
@@ -34,6 +36,7 @@ class Plan:
     count: int
     seed: int
     store_path: Path
+    kinds: tuple[str, ...] | None = None  # only these question kinds (None: every kind)
 
 
 def default_person(repo: git.Repository) -> str:
@@ -45,15 +48,27 @@ def default_person(repo: git.Repository) -> str:
 
 
 def plan_quiz(workspace, store: Store, *, person: str | None, count: int, about: str | None,
-              seed: int | None) -> Plan:
+              seed: int | None, llm: str | None = None, budget: Budget | None = None,
+              kinds: tuple[str, ...] | None = None) -> Plan:
     """Open the context and choose targets; bad input (an unknown --about, an empty
-    repository, nothing to ask about, a malformed bank) raises UserError here."""
+    repository, nothing to ask about, a malformed bank) raises UserError here. With a
+    model (`llm`, else [llm] model) the kinds that need one are asked, within `budget`."""
     from comprehend.quiz.bank import load_bank
+    from comprehend.quiz.language_model import open_quiz_model
     from comprehend.quiz.targets import about_head, choose_targets, resolve_about
 
     repo = workspace.repo
     person = person or default_person(repo)
+    if kinds:
+        from comprehend.quiz.generate import registry
+
+        known = registry()
+        unknown = [k for k in kinds if k not in known]
+        if unknown:
+            raise UserError(f"--kind {unknown[0]}: no such question kind; pass one of "
+                            f"{', '.join(sorted(known))}")
     ctx = open_context(repo, workspace.config, store, rev=about_head(repo, about))
+    ctx.llm = open_quiz_model(repo, workspace.config, llm, budget or Budget(), person, ctx.head)
     if about:
         ctx.about = resolve_about(ctx, about)
     bank = load_bank(ctx)
@@ -67,7 +82,8 @@ def plan_quiz(workspace, store: Store, *, person: str | None, count: int, about:
                         "and no quizzes/*.toml bank); pass the path of a repository with code")
     ctx.store = None
     seed = seed if seed is not None else int(time.time())
-    return Plan(ctx, targets, person, count, seed, Path(workspace.store_path))
+    return Plan(ctx, targets, person, count, seed, Path(workspace.store_path),
+                tuple(kinds) if kinds else None)
 
 
 class Feed:
@@ -99,7 +115,8 @@ class Feed:
             with open_store(self.plan.store_path) as store:
                 ctx.store = store
                 items = generate(ctx, self.plan.targets, count=self.plan.count,
-                                 seed=self.plan.seed, stop=self._stop.is_set)
+                                 seed=self.plan.seed, stop=self._stop.is_set,
+                                 kinds=self._kinds())
                 while self._wait_for_room():
                     item = next(items, None)
                     if item is None or self._stop.is_set():
@@ -125,6 +142,14 @@ class Feed:
             if self._room is None or self._room.acquire(timeout=0.1):
                 return True
         return False
+
+    def _kinds(self) -> list | None:
+        if self.plan.kinds is None:
+            return None
+        from comprehend.quiz.generate import registry
+
+        known = registry()
+        return [known[name] for name in self.plan.kinds]
 
     def next(self, timeout: float | None = None) -> Question | None:
         """The next question, or None when no more will come. Raises what the thread raised."""
@@ -156,6 +181,7 @@ class Outcome:
     correct: bool
     seconds: float
     rating: str  # Again | Hard | Good | Easy
+    grade: Any | None = None  # kinds.purpose.Grade: the rubric points a free-text answer met
 
     @property
     def where(self) -> str:
@@ -179,13 +205,24 @@ class Recorder:
     person: str
     session: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     outcomes: list[Outcome] = field(default_factory=list)
+    model: Any | None = None  # quiz.language_model.QuizModel: grades free-text answers
 
-    def record(self, question: Question, choice: str, seconds: float, when: datetime | None = None) -> Outcome:
+    def record(self, question: Question, choice: str, seconds: float, when: datetime | None = None,
+               grade: Any | None = None) -> Outcome:
+        """Store the answer and its review. A rubric-graded question (purpose) is graded by
+        the model first, unless the caller graded it already (`grade`, off the UI thread)."""
         from comprehend.store.quiz import record_answer
 
         when = when or datetime.now(UTC)
-        correct = is_right(question, choice)
-        rating = rating_for(question.kind, correct, seconds)
+        if question.evidence.get("type") == "rubric":
+            if grade is None:
+                from comprehend.quiz.kinds.purpose import grade as grade_answer
+
+                grade = grade_answer(self.model, self.store, question, choice)
+            correct, rating = bool(grade.met), Rating[grade.rating]  # a Hard recall is a recall
+        else:
+            correct = is_right(question, choice)
+            rating = rating_for(question.kind, correct, seconds)
         symbol = question.source.symbol or question.source.file or f"bank:{question.id}"
         code = question.code
 
@@ -200,7 +237,7 @@ class Recorder:
                   "correct": int(correct), "seconds": round(seconds, 2), "rating": int(rating),
                   "choice": choice, "session": self.session}
         record_answer(self.store, answer, update_card=update)
-        outcome = Outcome(question, choice, correct, seconds, rating.name)
+        outcome = Outcome(question, choice, correct, seconds, rating.name, grade)
         self.outcomes.append(outcome)
         return outcome
 

@@ -45,6 +45,21 @@ class Island:
 
 
 @dataclass(frozen=True)
+class MonthSpend:
+    """What the LLM cost in one month: every model call, answered or from the cache."""
+
+    month: str  # YYYY-MM (UTC)
+    calls: int
+    cached: int  # calls answered from the on-disk cache (free)
+    tokens: int
+    cost_usd: float
+
+    def text(self) -> str:
+        return (f"{self.month}: ${self.cost_usd:.4f}, {self.tokens:,} tokens, {self.calls} call(s)"
+                f"{f', {self.cached} from the cache' if self.cached else ''}")
+
+
+@dataclass(frozen=True)
 class TeamReport:
     debt: float
     debt_ai: float
@@ -58,6 +73,7 @@ class TeamReport:
     truck_factor: int
     symbols: int
     lines: int
+    spend: tuple[MonthSpend, ...] = ()  # LLM spend per month, newest first (none: no calls)
 
     def for_member(self, email: str) -> TeamReport:
         """The report narrowed to one member's reach and islands (UserError if unknown)."""
@@ -89,6 +105,9 @@ class TeamReport:
             "islands": [{"module": i.module, "member": i.member, "symbols": i.symbols,
                          "lines": i.lines} for i in self.islands],
             "truck_factor": self.truck_factor, "symbols": self.symbols, "lines": self.lines,
+            **({"llm_spend": [{"month": m.month, "calls": m.calls, "cached": m.cached,
+                               "tokens": m.tokens, "cost_usd": m.cost_usd} for m in self.spend]}
+               if self.spend else {}),
         }
 
 

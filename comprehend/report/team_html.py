@@ -45,6 +45,7 @@ def render_html(report: TeamReport, name: str) -> str:
         _islands(report),
         "<h2>Members</h2>",
         _members(report),
+        _spend(report),
         "</body></html>",
     ]
     return "\n".join(parts)
@@ -155,3 +156,15 @@ def _members(report: TeamReport) -> str:
     former = (f"<p class=muted>Former: {escape(', '.join(report.former))}</p>" if report.former else "")
     return (f"<table><tr><th>member</th><th>understands</th><th>answers</th><th>right</th></tr>"
             f"{rows}</table>{former}")
+
+
+def _spend(report: TeamReport) -> str:
+    if not report.spend:
+        return ""
+    rows = "".join(f"<tr><td>{escape(m.month)}</td><td class=num>${m.cost_usd:.4f}</td>"
+                   f"<td class=num>{m.tokens:,}</td><td class=num>{m.calls}</td>"
+                   f"<td class=num>{m.cached}</td></tr>" for m in report.spend)
+    return ("<h2>LLM spend per month</h2><p class=muted>Every model call of the critic and "
+            "the quiz, from the audit trail (llm_calls); answers from the cache cost nothing.</p>"
+            "<table id=llm-spend><tr><th>month</th><th>cost</th><th>tokens</th><th>calls</th>"
+            f"<th>from cache</th></tr>{rows}</table>")

@@ -1,5 +1,6 @@
 """The team report in the terminal: debt and its trend, the modules with the most debt,
-knowledge islands, the truck factor and each member's reach."""
+knowledge islands, the truck factor, each member's reach and (when a model was used) the
+LLM spend per month."""
 
 from __future__ import annotations
 
@@ -66,3 +67,11 @@ def render_text(report: TeamReport) -> None:
     if report.former:
         members.caption = "former: " + ", ".join(report.former)
     console.print(members)
+
+    if report.spend:
+        spend = Table(title="LLM spend per month (critic and quiz calls)", title_justify="left")
+        for col in ("month", "cost", "tokens", "calls", "from cache"):
+            spend.add_column(col, justify="left" if col == "month" else "right")
+        for m in report.spend:
+            spend.add_row(m.month, f"${m.cost_usd:.4f}", f"{m.tokens:,}", str(m.calls), str(m.cached))
+        console.print(spend)

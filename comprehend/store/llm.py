@@ -24,6 +24,16 @@ def insert_llm_calls(conn: sqlite3.Connection, run_id: int | None,
     )
 
 
+def add_llm_calls(store: Store, run_id: int, calls: list[dict[str, Any]]) -> None:
+    """More calls for a run that goes on (a quiz session), its tokens and cost summed in."""
+    with store.transaction() as conn:
+        insert_llm_calls(conn, run_id, calls)
+        conn.execute("UPDATE runs SET tokens = coalesce(tokens, 0) + ?, "
+                     "cost_usd = coalesce(cost_usd, 0) + ? WHERE id = ?",
+                     (sum(int(c["tokens"]) for c in calls),
+                      sum(float(c["cost_usd"]) for c in calls), run_id))
+
+
 def run_llm_calls(store: Store, run_id: int) -> list[dict[str, Any]]:
     rows = store.conn.execute(
         f"SELECT {', '.join(LLM_CALL_KEYS)} FROM llm_calls WHERE run = ? ORDER BY rowid",

@@ -12,8 +12,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
 
+from comprehend.llm import Budget
 from comprehend.tui.check_runner import CheckState, cancel_check, start_check
 from comprehend.tui.commands import ReviewCommands
+from comprehend.tui.critic_ask import ask_critic
 from comprehend.tui.navigation import SCREENS
 from comprehend.tui.scan_runner import run_scan
 from comprehend.tui.screens.changes import ChangesScreen
@@ -54,9 +56,13 @@ class ReviewApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, llm: str | None = None,
+                 budget: Budget | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        # the critic's model (`review --llm`, else [llm] model; None: `c` says how to set one)
+        self.critic_model = llm or workspace.config.llm.model
+        self.critic_budget = budget or Budget()
         repo = workspace.repo
         self.sub_title = f"{repo.root.name} · {where(repo.branch, repo.head)}"
         self.check_state: CheckState | None = None
@@ -109,6 +115,9 @@ class ReviewApp(App[None]):
     def check_commit(self, sha: str, subject: str) -> None:
         start_check(self, sha, subject)
 
+    def ask_critic(self, sha: str, subject: str) -> None:
+        ask_critic(self, sha, subject)
+
     def cancel_check(self) -> bool:
         return cancel_check(self)
 
@@ -123,7 +132,7 @@ class ReviewApp(App[None]):
     def check_finished(self, state: CheckState) -> None:
         self.publish_check(state)
         self.notify(state.message, severity="error" if state.outcome in ("fail", "error") else "information")
-        if state.outcome in ("pass", "fail"):
+        if state.outcome in ("pass", "fail") or state.job == "critic":
             self.data_changed()
 
     def current_change(self) -> tuple[str, str] | None:

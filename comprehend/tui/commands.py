@@ -1,4 +1,5 @@
-"""comprehend's own commands in the palette (ctrl+p): check this change, scan, switch
+"""comprehend's own commands in the palette (ctrl+p): check this change, ask the critic
+about it, scan, switch
 screen, open a file. The file list is read off the UI thread when the palette opens."""
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class ReviewCommands(Provider):
         found = [
             (f"Check this change: {what}", partial(app.check_commit, *(change or app.head_change())),
              "run comprehend check on it (mutation testing included); stored like any run"),
+            (f"Ask the LLM critic about this change: {what}",
+             partial(app.ask_critic, *(change or app.head_change())),
+             "its cost shown first; its claims count only when their tests fail"
+             if app.critic_model else "no model configured: says how to configure one"),
             ("Scan: attribute every line and build the code graph", app.scan,
              "what `comprehend scan` does, in the background; the screens refresh after it"),
         ]

@@ -15,7 +15,7 @@ class QuizApp(ReviewApp):
     # Textual reads CSS_PATH next to the class's own module; the review's sheet is the one.
     CSS_PATH = str(Path(review_app.__file__).with_name("comprehend.tcss"))
 
-    def __init__(self, workspace, plan, feed=None) -> None:
-        super().__init__(workspace)
+    def __init__(self, workspace, plan, feed=None, **llm) -> None:
+        super().__init__(workspace, **llm)
         self.quiz_plan = plan
         self.quiz_feed = feed  # already making the plan's questions, or None

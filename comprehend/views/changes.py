@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from comprehend.adversary.ask import RUN_KIND as CRITIC_RUN_KIND
 from comprehend.git import BranchCommit, branch_commits, commit_patch, local_branches
 from comprehend.history.ledger import record_history
 from comprehend.store.connection import Store
@@ -109,12 +110,37 @@ class DiffLine:
 
 
 @dataclass(frozen=True)
+class CriticRun:
+    """The latest time the critic was asked about this commit from the review (`c`)."""
+
+    run: int
+    verdict: str  # pass | fail | error | cancelled
+    model: str
+    tokens: int
+    cost_usd: float
+    requests: int  # calls that left the machine (0: every answer came from the cache)
+    confirmed: int
+    claims: int
+    stopped: str | None
+
+    def text(self) -> str:
+        spent = f"{self.tokens:,} tokens, ${self.cost_usd:.4f}" + (
+            "" if self.requests else " (answer from the cache)")
+        if self.stopped:
+            return f"critic ({self.model}, run {self.run}): {self.verdict}: {self.stopped} · {spent}"
+        return (f"critic ({self.model}, run {self.run}): {self.verdict.upper()}, "
+                f"{self.confirmed} of {self.claims} claim(s) confirmed by a failing test · {spent}")
+
+
+@dataclass(frozen=True)
 class ChangeDetail:
     row: ChangeRow
     lines: tuple[DiffLine, ...]
-    findings: tuple[FindingRow, ...]  # of the latest check on this commit
+    # of the latest check on this commit, then of the latest critic asked about it
+    findings: tuple[FindingRow, ...]
     unplaced: tuple[int, ...]  # findings whose line is not in the diff (shown at the end)
     check_command: str  # the command that checks this change from a shell
+    critic: CriticRun | None = None
 
 
 def check_command(row: ChangeRow) -> str:
@@ -127,6 +153,10 @@ def load_change_detail(workspace, store: Store, row: ChangeRow) -> ChangeDetail:
     if row.run is not None:
         findings = tuple(finding_row(f, run=row.run, head=row.sha)
                          for f in run_findings(store, row.run))
+    critic = latest_critic(store, row.sha)
+    if critic is not None:
+        findings += tuple(finding_row(f, run=critic.run, head=row.sha)
+                          for f in run_findings(store, critic.run))
     anchors: dict[tuple[str, int], list[int]] = {}
     for index, f in enumerate(findings):
         anchors.setdefault((f.file, f.start_line), []).append(index)
@@ -160,7 +190,18 @@ def load_change_detail(workspace, store: Store, row: ChangeRow) -> ChangeDetail:
         else:
             lines.append(DiffLine("meta", text, path, None, False))
     unplaced = tuple(i for i in range(len(findings)) if i not in placed)
-    return ChangeDetail(row, tuple(lines), findings, unplaced, check_command(row))
+    return ChangeDetail(row, tuple(lines), findings, unplaced, check_command(row), critic)
+
+
+def latest_critic(store: Store, sha: str) -> CriticRun | None:
+    run = latest_runs_for(store, [sha], kind=CRITIC_RUN_KIND).get(sha)
+    if run is None:
+        return None
+    llm = run["summary"].get("llm") or {}
+    return CriticRun(run["id"], run["verdict"], llm.get("model") or "?", int(llm.get("tokens") or 0),
+                     float(llm.get("cost_usd") or 0.0), int(llm.get("requests") or 0),
+                     int(llm.get("confirmed") or 0), int(llm.get("claims") or 0),
+                     llm.get("stopped"))
 
 
 def refreshed(store: Store, row: ChangeRow) -> ChangeRow:

@@ -18,7 +18,7 @@ KIND_NAMES = {
     "callers": "callers", "callees": "callees", "blast_radius": "blast radius",
     "history": "history", "co_change": "co-change", "roles": "identifier roles",
     "bank": "team bank", "output": "output prediction", "spot_bug": "spot the bug",
-    "trace": "trace", "exception_source": "exception source",
+    "trace": "trace", "exception_source": "exception source", "purpose": "purpose",
 }
 
 
@@ -36,11 +36,25 @@ def choice_lines(question: Question) -> list[str]:
 
 def outcome_text(outcome: Outcome) -> str:
     q = outcome.question
+    if outcome.grade is not None:
+        return "\n".join([*graded_lines(outcome), q.explanation] +
+                         ([f"See {outcome.where}"] if outcome.where else []))
     verdict = "Right." if outcome.correct else f"Wrong: the answer is {q.answer}"
     lines = [verdict, q.explanation]
     if outcome.where:
         lines.append(f"See {outcome.where}")
     return "\n".join(lines)
+
+
+def graded_lines(outcome: Outcome) -> list[str]:
+    """A free-text answer's grade: points met of the rubric, then each point marked."""
+    g = outcome.grade
+    lines = [f"{len(g.met)} of {g.total} rubric points met ({outcome.rating})."]
+    for n, point in enumerate(outcome.question.evidence["rubric"], start=1):
+        mark = "+" if n in g.met else "-"
+        why = f" — {g.why[n - 1]}" if g.why[n - 1] else ""
+        lines.append(f"  {mark} {n}. {point['point']} (line {point['line']}: {point['cites']}){why}")
+    return lines
 
 
 def summary_text(summary: Summary, refused: int = 0) -> str:
@@ -102,6 +116,16 @@ class QuizView:
         self.cursor = index
         seconds = time.monotonic() - self.shown_at
         self.outcome = self.recorder.record(self.question, self.question.choices[index], seconds)
+        return self.outcome
+
+    def answer_text(self, text: str, grade=None) -> Outcome | None:
+        """Answer an open question in words (graded already when `grade` is given). Once only."""
+        if self.question is None or self.outcome is not None or self.question.choices:
+            return None
+        if not text.strip():
+            return None
+        seconds = time.monotonic() - self.shown_at
+        self.outcome = self.recorder.record(self.question, text.strip(), seconds, grade=grade)
         return self.outcome
 
     @property

@@ -1,17 +1,20 @@
-"""The team view: one call that builds the team report for the repository at head, shared
-by `comprehend team` (text, JSON, HTML) and the Team screen."""
+"""The team view: one call that builds the team report for the repository at head (with
+the LLM spend per month from the audit trail), shared by `comprehend team` (text, JSON,
+HTML) and the Team screen."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from comprehend.git import resolve_ref
 from comprehend.graph.build import build_graph
 from comprehend.graph.codegraph import CodeGraph
-from comprehend.quiz.team import TeamReport, build_report
+from comprehend.quiz.team import MonthSpend, TeamReport, build_report
 from comprehend.quiz.teamfacts import gather
+from comprehend.store.llm import spend_by_month
 from comprehend.store.team import answer_counts
 
 DEFAULT_WEEKS = 26
@@ -34,5 +37,6 @@ def load_team(workspace, store, *, since: float | None = None, rev: str = "HEAD"
                                       progress=progress, now=now)
     paths = {node_id: node["path"] for node_id, node in graph.nodes.items()
              if node["kind"] in ("module", "package")}
-    return build_report(facts, membership, answer_counts(store), times,
-                        default_since(now) if since is None else since, paths)
+    report = build_report(facts, membership, answer_counts(store), times,
+                          default_since(now) if since is None else since, paths)
+    return replace(report, spend=tuple(MonthSpend(**row) for row in spend_by_month(store)))

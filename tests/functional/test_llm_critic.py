@@ -267,10 +267,11 @@ def test_the_cost_is_known_before_asking(tmp_path: Path, server) -> None:
     config = Config(llm=LlmConfig(api_base=server.url, cost_per_1k_tokens=1.0))
     before = estimate_critic(repo, config, None, change, MODEL)
     assert server.requests == 0
-    assert before.cached is False
-    assert before.max_cost_usd == pytest.approx((before.prompt_tokens + 2048) / 1000)
+    assert (before.cached, before.items, before.redactions) == (False, 6, 0)
+    assert before.estimate.priced_by == "[llm] cost_per_1k_tokens = 1"
+    assert before.estimate.max_cost_usd == pytest.approx((before.estimate.prompt_tokens + 2048) / 1000)
     server.script = [Answer(answer(), prompt_tokens=700, completion_tokens=20)]
     report = critic(tmp_path / "shop", server, cost_per_1k_tokens=1.0)
     assert report.summary["cost_usd"] == pytest.approx(0.72)
-    assert report.summary["cost_usd"] <= before.max_cost_usd
+    assert report.summary["cost_usd"] <= before.estimate.max_cost_usd
     assert estimate_critic(repo, config, None, change, MODEL).cached is True

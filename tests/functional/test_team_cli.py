@@ -138,3 +138,52 @@ def test_html_report_renders_in_headless_chromium(team_repo: GitRepo, clean_env,
                     page.as_uri()], capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a page with charts, not a blank one
+
+
+def spend_through_the_local_server(repo: GitRepo) -> None:
+    """Two critic calls made against a real OpenAI-compatible server on 127.0.0.1 (one
+    answered, one served from the cache), audited in the store as a check would."""
+    from llm_server import Answer, ScriptedServer
+
+    from comprehend.config import LlmConfig
+    from comprehend.llm import LlmClient
+    from comprehend.store.runs import RunRecord, record_run
+
+    server = ScriptedServer(script=[Answer('{"defects": []}', prompt_tokens=1200, completion_tokens=34)])
+    try:
+        client = LlmClient(LlmConfig(api_base=server.url, cost_per_1k_tokens=0.5, retries=0),
+                           "openai/scripted", cache_dir=repo.path / ".git" / "llm-cache")
+        messages = [{"role": "user", "content": "review this"}]
+        reply = client.complete(messages, purpose="critic", prompt_hash="p", input_hash="i",
+                                redactions=0)
+        client.keep(reply)
+        client.complete(messages, purpose="critic", prompt_hash="p", input_hash="i", redactions=0)
+        assert server.requests == 1
+    finally:
+        server.close()
+    with open_store(repo.path / ".git" / "comprehend" / "comprehend.db") as store:
+        record_run(store, RunRecord("check", days_ago(0), days_ago(0), "bob", None, None, "", "",
+                                    "pass", {}, "openai/scripted", "p", client.tokens,
+                                    client.cost_usd), [], client.audit_rows())
+
+
+def test_team_shows_llm_spend_per_month_only_once_a_model_was_used(team_repo: GitRepo, clean_env,
+                                                                   tmp_path: Path) -> None:
+    before_text = run(["team"], team_repo.path, clean_env).stdout
+    before = json.loads(run(["team", "--json"], team_repo.path, clean_env).stdout)
+    assert "llm_spend" not in before
+    assert "LLM spend" not in before_text
+
+    spend_through_the_local_server(team_repo)
+    month = datetime.now(UTC).strftime("%Y-%m")
+    data = json.loads(run(["team", "--json"], team_repo.path, clean_env).stdout)
+    assert data["llm_spend"] == [{"month": month, "calls": 2, "cached": 1, "tokens": 1234,
+                                  "cost_usd": 0.617}]
+    text = run(["team"], team_repo.path, clean_env).stdout
+    assert "LLM spend per month (critic and quiz calls)" in text
+    assert re.search(rf"{month}\s+│\s+\$0\.6170\s+│\s+1,234\s+│\s+2\s+│\s+1", text), text
+    page = tmp_path / "team.html"
+    assert run(["team", "--html", str(page)], team_repo.path, clean_env).returncode == 0
+    html = page.read_text()
+    assert (f"<tr><td>{month}</td><td class=num>$0.6170</td><td class=num>1,234</td>"
+            "<td class=num>2</td><td class=num>1</td></tr>") in html

@@ -88,10 +88,20 @@ def test_opens_on_overview_with_real_data_and_switches_all_six_screens(demo: Dem
 
 
 def test_team_screen_shows_the_debt_the_heat_map_and_quizzes_a_module(demo: DemoRepo, tmp_path) -> None:
+    from comprehend.config import LlmConfig
+    from comprehend.llm import LlmClient
+    from comprehend.store.runs import RunRecord, record_run
     from comprehend.views.team import load_team
 
     workspace = open_workspace(demo.path, db=tmp_path / "s.db")
+    # one model call, answered by litellm's own test double: the spend line appears
+    client = LlmClient(LlmConfig(cost_per_1k_tokens=2.0), "openai/scripted",
+                       mock_response='{"defects": []}')
+    client.complete([{"role": "user", "content": "x" * 300}], purpose="critic", prompt_hash="p",
+                    input_hash="i", redactions=0)
     with workspace.open_store() as store:
+        record_run(store, RunRecord("check", "2026-10-14T10:00:00+00:00", "2026-10-14T10:01:00+00:00",
+                                    None, None, None, "", "", "pass", {}), [], client.audit_rows())
         expected = load_team(workspace, store)
 
     async def scenario():
@@ -108,13 +118,19 @@ def test_team_screen_shows_the_debt_the_heat_map_and_quizzes_a_module(demo: Demo
             rows = column(heat, 0)
             islands = column(screen.query_one("#team-islands", DataTable), 0)
             trend = list(screen.query_one("#team-trend").data)
+            spend = str(screen.query_one("#team-spend", Static).content)
             heat.focus()
             heat.move_cursor(row=rows.index("shopcart/coupons.py"))
             await pilot.press("enter")
             quiz = app.screen
-            return summary, rows, islands, trend, app.current_mode, quiz.about
+            return summary, rows, islands, trend, spend, app.current_mode, quiz.about
 
-    summary, rows, islands, trend, mode, about = asyncio.run(scenario())
+    summary, rows, islands, trend, spend, mode, about = asyncio.run(scenario())
+    (month,) = expected.spend
+    now = client.calls[0].called_at[:7]  # the month of the call
+    assert (month.month, month.calls, month.cached) == (now, 1, 0)
+    assert month.cost_usd == round(month.tokens / 1000 * 2.0, 6)
+    assert spend == f"LLM spend per month: {now}: ${month.cost_usd:.4f}, {month.tokens:,} tokens, 1 call(s)"
     assert summary.startswith(f"Comprehension debt {expected.debt * 100:.1f}% of the weighted code")
     assert rows == [m.path for m in expected.modules]
     assert islands == [i.module for i in expected.islands]

@@ -231,14 +231,14 @@ def test_help_lists_every_key_of_each_screen(checked_demo) -> None:
     for key, (text, listed, screen_type) in shown.items():
         for k, what in listed:
             assert f"{k}  {what}" in text
-        assert "ctrl+p  commands: check a change, scan, switch screen, open a file" in text
+        assert "ctrl+p  commands: check a change, ask the critic, scan, switch screen, open a file" in text
         if screen_type is not None:
             # Every key the screen binds is in its help.
             bound = {b.key for b in screen_type.BINDINGS}
             names = {"slash": "/", "escape": "esc", "backspace": "backspace"}
             helped = " ".join(k for k, _ in listed)
             assert all(names.get(b, b) in helped for b in bound), (key, bound, helped)
-    assert [k for k, _ in shown["2"][1]] == ["enter", "r", "/", "esc"]
+    assert [k for k, _ in shown["2"][1]] == ["enter", "r", "c", "/", "esc"]
 
 
 def test_palette_switches_screens_and_opens_a_file(checked_demo) -> None:

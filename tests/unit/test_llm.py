@@ -95,3 +95,15 @@ def test_importing_comprehend_llm_does_not_import_litellm() -> None:
             "print('litellm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_estimate_names_where_the_price_comes_from() -> None:
+    listed = LlmClient(LlmConfig(), "openai/gpt-4.1-mini")
+    estimate = listed.estimate([{"role": "user", "content": "x" * 3000}], prompt_hash="a",
+                               input_hash="b")
+    # litellm's local price list: $0.40 per million tokens in, $1.60 out
+    assert (estimate.prompt_tokens, estimate.max_completion_tokens) == (1005, 2048)
+    assert estimate.max_cost_usd == pytest.approx(1005 * 0.4e-6 + 2048 * 1.6e-6)
+    assert estimate.priced_by == "litellm's cost map"
+    unlisted = LlmClient(LlmConfig(cost_per_1k_tokens=0.5), "openai/local-thing")
+    assert unlisted.priced_by() == "[llm] cost_per_1k_tokens = 0.5"

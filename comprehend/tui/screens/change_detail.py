@@ -1,5 +1,6 @@
 """One change opened from Changes: its diff with the lines AI wrote marked, the latest
-check's findings at the lines they are about (the rest after the diff), `r` checks it."""
+check's findings at the lines they are about (the rest after the diff) with the latest
+critic's beside them, `r` checks it, `c` asks the LLM critic about it."""
 
 from __future__ import annotations
 
@@ -34,14 +35,17 @@ def diff_text(lines) -> Text:
 class ChangeDetailScreen(Screen[None]):
     HELP_TITLE = "Change"
     HELP = (
-        ("esc", "back to Changes (cancels a running check first)"),
+        ("esc", "back to Changes (cancels a running check or critic first)"),
         ("r", "run check on this change"),
+        ("c", "ask the LLM critic about this change: its cost first; its findings appear "
+              "here"),
         ("tab", "next finding; enter or click opens its evidence"),
         ("j / k, ↓ / ↑", "scroll"),
     )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r", "check", "Check"),
+        Binding("c", "critic", "Critic"),
         Binding("j", "scroll('down')", "Down", show=False),
         Binding("k", "scroll('up')", "Up", show=False),
     ]
@@ -88,6 +92,9 @@ class ChangeDetailScreen(Screen[None]):
                    else "not checked yet: r runs the check here")
         widgets.append(Static(Text(f"{summary} · shell: {detail.check_command}", style="dim"),
                               classes="change-summary"))
+        if detail.critic is not None:
+            widgets.append(Static(Text(detail.critic.text(), style="dim"),
+                                  classes="change-summary critic-summary"))
         chunk: list = []
         for line in detail.lines:
             chunk.append(line)
@@ -115,6 +122,9 @@ class ChangeDetailScreen(Screen[None]):
 
     def action_check(self) -> None:
         self.app.check_commit(self.row.sha, self.row.subject)
+
+    def action_critic(self) -> None:
+        self.app.ask_critic(self.row.sha, self.row.subject)
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#change-body", VerticalScroll)

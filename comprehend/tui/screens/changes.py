@@ -1,6 +1,7 @@
 """Changes: the AI-authored commits on every local branch and the branches with their
 latest check; `/` filters (tool:, author:, path:, branch:, since:, until:), enter opens a
-change, `r` checks the selected one in a worker (esc cancels)."""
+change, `r` checks the selected one in a worker, `c` asks the LLM critic about it (its cost
+shown first; esc cancels either)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,15 @@ class ChangesScreen(ReviewScreen):
         ("enter", "open the change: its diff, AI lines marked, findings inline; on a branch: "
                   "its changes"),
         ("r", "check the selected change in the background (esc cancels)"),
+        ("c", "ask the LLM critic about the selected change: its cost first, then its "
+              "claims run as tests (esc cancels)"),
         ("/", "filter: words, tool: author: path: branch: since: until:"),
-        ("esc", "cancel the running check, or clear the filter"),
+        ("esc", "cancel the running check or critic, or clear the filter"),
     )
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
         Binding("r", "check", "Check"),
+        Binding("c", "critic", "Critic"),
         Binding("escape", "cancel", "Cancel", show=False),
     ]
     view: ChangesView | None = None
@@ -131,6 +135,11 @@ class ChangesScreen(ReviewScreen):
         row = self.selected()
         if row is not None:
             self.app.check_commit(row.sha, row.subject)
+
+    def action_critic(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.app.ask_critic(row.sha, row.subject)
 
     def action_cancel(self) -> None:
         if not self.app.cancel_check():

@@ -15,7 +15,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("j / k, ↓ / ↑", "move in a list"),
     ("tab / shift+tab", "next / previous panel"),
     ("esc", "back, or close what is open"),
-    ("ctrl+p", "commands: check a change, scan, switch screen, open a file"),
+    ("ctrl+p", "commands: check a change, ask the critic, scan, switch screen, open a file"),
     ("?", "this help (esc closes it)"),
     ("q", "quit"),
 )

@@ -1,5 +1,6 @@
 """The Quiz screen (key 5): a session in place. Questions are made in a worker thread and
-shown as they come; keys 1-4 (or arrows and enter) answer, n goes on, esc leaves."""
+shown as they come; keys 1-4 (or arrows and enter) answer, n goes on, esc leaves. An open
+question (purpose) is answered in words in an input line; the model grades it in a worker."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ class QuizScreen(ReviewScreen):
             yield Static("", id="quiz-prompt")
             yield Static("", id="quiz-code")
             yield Static("", id="quiz-choices")
+            yield Input(placeholder="your answer in your own words, then enter", id="quiz-answer")
             yield Static("", id="quiz-result")
 
     def mounted(self) -> None:
@@ -85,6 +87,9 @@ class QuizScreen(ReviewScreen):
             self.start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "quiz-answer":
+            self.submit_answer(event.value)
+            return
         email = event.value.strip()
         if "@" not in email or " " in email:
             self.message = f"{email or 'nothing'}: not an email; type the one you commit with."
@@ -117,11 +122,13 @@ class QuizScreen(ReviewScreen):
                 workspace = self.app.workspace
                 with workspace.open_store() as store:
                     plan = plan_quiz(workspace, store, person=self.person, count=DEFAULT_COUNT,
-                                     about=self.about, seed=None)
+                                     about=self.about, seed=None,
+                                     llm=getattr(self.app, "critic_model", None),
+                                     budget=getattr(self.app, "critic_budget", None))
         except UserError as exc:
             self.app.call_from_thread(self.fail, str(exc))
             return
-        self.app.call_from_thread(self.begin, plan.person)
+        self.app.call_from_thread(self.begin, plan.person, plan.ctx.llm)
         self.feed = feed = feed if feed is not None else Feed(plan, ahead=SCREEN_AHEAD)
         worker = get_current_worker()
         try:
@@ -169,12 +176,12 @@ class QuizScreen(ReviewScreen):
             return  # the session starts once they said who answers
         self.start()
 
-    def begin(self, person: str) -> None:
+    def begin(self, person: str, model=None) -> None:
         from comprehend.quiz.session import Recorder
 
         if self.store is None:
             self.store = self.app.workspace.open_store()
-        self.view = QuizView(Recorder(self.store, person))
+        self.view = QuizView(Recorder(self.store, person, model=model))
 
     def offer(self, question) -> None:
         if self.view is not None:
@@ -217,6 +224,51 @@ class QuizScreen(ReviewScreen):
             self.view.advance()
             self.render_state()
 
+    def submit_answer(self, text: str) -> None:
+        """An open question's answer: graded by the model in a worker when it has a rubric."""
+        view = self.view
+        if view is None or view.question is None or view.outcome is not None or not text.strip():
+            return
+        if view.question.evidence.get("type") != "rubric":
+            view.answer_text(text)
+            self.answered()
+            return
+        self.query_one("#quiz-answer", Input).disabled = True
+        model = view.recorder.model
+        self.query_one("#quiz-result", Static).update(
+            f"grading your answer with {model.model if model else 'the model'}...")
+        self.grade(view.question, text)
+
+    @work(thread=True, exclusive=True, group="quiz-grade")
+    def grade(self, question, text: str) -> None:
+        from comprehend.errors import UserError
+        from comprehend.quiz.kinds.purpose import grade
+
+        view = self.view
+        try:
+            with self.app.workspace.open_store() as store:
+                graded = grade(view.recorder.model, store, question, text.strip())
+        except UserError as exc:
+            self.app.call_from_thread(self.grade_failed, exc.message)
+            return
+        self.app.call_from_thread(self.graded, question, text, graded)
+
+    def graded(self, question, text: str, graded) -> None:
+        if self.view is not None and self.view.question is question:
+            self.view.answer_text(text, graded)
+            self.answered()
+
+    def grade_failed(self, message: str) -> None:
+        answer = self.query_one("#quiz-answer", Input)
+        answer.disabled = False
+        self.query_one("#quiz-result", Static).update(f"not graded, not recorded: {message}")
+
+    def answered(self) -> None:
+        answer = self.query_one("#quiz-answer", Input)
+        answer.disabled = False
+        self.set_focus(None)  # keys again: n goes on
+        self.render_state()
+
     def action_leave(self) -> None:
         self.app.switch_mode("overview")
 
@@ -234,6 +286,7 @@ class QuizScreen(ReviewScreen):
             get("#quiz-prompt", Static).update(text)
             for name in ("#quiz-code", "#quiz-choices", "#quiz-result"):
                 get(name, Static).update("")
+            get("#quiz-answer", Input).display = False
             return
         get("#quiz-heading", Static).update(Text(heading(view.number, question), style="bold"))
         get("#quiz-prompt", Static).update(question.prompt)
@@ -254,8 +307,18 @@ class QuizScreen(ReviewScreen):
                 style = "reverse"
             choices.append(("> " if i == view.cursor else "  ") + line + "\n", style=style)
         get("#quiz-choices", Static).update(choices)
+        answer = get("#quiz-answer", Input)
+        opened = not question.choices and view.outcome is None
+        if opened and not answer.display:
+            answer.value = ""
+            answer.display = True
+            answer.focus()
+        elif not opened:
+            answer.display = False
         if view.outcome is not None:
             more = "n: next question" if view.pending or not view.finished else "n: summary"
             get("#quiz-result", Static).update(outcome_text(view.outcome) + f"\n\n{more}")
-        else:
+        elif question.choices:
             get("#quiz-result", Static).update("1-4 or arrows + enter to answer")
+        elif not answer.disabled:
+            get("#quiz-result", Static).update("type your answer and press enter")

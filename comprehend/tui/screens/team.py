@@ -1,5 +1,6 @@
 """The Team screen (key 6): comprehension debt and its weekly trend, who understands which
-module (a heat map of recall), knowledge islands. Enter on a module starts a quiz about it."""
+module (a heat map of recall), knowledge islands, the LLM spend per month once a model was
+used. Enter on a module starts a quiz about it."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class TeamScreen(ReviewScreen):
         with Vertical(id="team"):
             yield Static("Computing comprehension debt...", id="team-summary")
             yield Sparkline([], id="team-trend")
+            yield Static("", id="team-spend", markup=False)
             with Horizontal(id="team-tables"):
                 yield KeyTable("Who understands which module (recall %)", id="team-heat")
                 yield KeyTable("Knowledge islands", id="team-islands")
@@ -88,6 +90,9 @@ class TeamScreen(ReviewScreen):
                            f"repayment {last.repayment * 100:+.1f} points")
         self.query_one("#team-summary", Static).update(summary)
         self.query_one("#team-trend", Sparkline).data = [w.debt for w in weeks] or [0.0]
+        spend = self.query_one("#team-spend", Static)
+        spend.display = bool(report.spend)
+        spend.update("LLM spend per month: " + " · ".join(m.text() for m in report.spend[:6]))
 
         members = [m.email for m in report.members][:MAX_MEMBERS]
         heat = self.query_one("#team-heat", KeyTable)
