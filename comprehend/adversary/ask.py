@@ -7,22 +7,19 @@ findings decide that run's verdict; a check's verdict on the commit is left as i
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from comprehend import git
 from comprehend.adversary import scope as scopes
 from comprehend.adversary.basepolicy import BasePolicy, policy_at_base
 from comprehend.adversary.changes import ChangeSpec, read_change, resolve_spec
 from comprehend.adversary.critic import CriticEstimate, estimate_critic, run_critic
 from comprehend.adversary.diff import Change
 from comprehend.adversary.findings import Finding, verdict
-from comprehend.adversary.review import config_hash
+from comprehend.adversary.review import config_hash, now_iso, who_ran
 from comprehend.adversary.rules import apply_severities, severities
 from comprehend.config import Config
 from comprehend.git import Repository
@@ -79,7 +76,7 @@ def ask_critic(repo: Repository, config: Config, store: Any, sha: str, model: st
     `cancel` set the critic stops at its next step (its tests are killed at once); a run that
     already called the model is still recorded (verdict `cancelled`) so its spend is audited."""
     say = progress or (lambda message: None)
-    started, clock = _now(), time.monotonic()
+    started, clock = now_iso(), time.monotonic()
 
     def step(message: str) -> None:
         if cancel is not None and cancel.is_set():
@@ -107,7 +104,7 @@ def ask_critic(repo: Repository, config: Config, store: Any, sha: str, model: st
             "error": None if report.cancelled else report.stopped,
         }
         run_id = record_run(store, RunRecord(
-            kind=RUN_KIND, started_at=started, finished_at=_now(), who=_who(repo),
+            kind=RUN_KIND, started_at=started, finished_at=now_iso(), who=who_ran(repo),
             base=prepared.spec.base, head=prepared.spec.head,
             policy_hash=report.summary.get("prompt_hash") or "", config_hash=config_hash(config),
             verdict=outcome, summary=summary, model=model,
@@ -116,17 +113,3 @@ def ask_critic(repo: Repository, config: Config, store: Any, sha: str, model: st
         ), [f.to_json() for f in findings], list(report.calls))
     return AskedCritic(sha, outcome, tuple(findings), run_id, report.summary,
                        None if outcome in ("pass", "fail") else report.stopped)
-
-
-def _who(repo: Repository) -> str:
-    identity = git.current_identity(repo)
-    if identity:
-        return identity
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

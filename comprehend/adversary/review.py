@@ -89,7 +89,7 @@ Progress = Callable[[str], None]
 def run_check(repo: Repository, config: Config, store: Any, options: CheckOptions,
               progress: Progress | None = None) -> CheckResult:
     say = progress or (lambda message: None)
-    started, clock = _now(), time.monotonic()
+    started, clock = now_iso(), time.monotonic()
     spec = resolve_spec(repo, options.base, options.head)
     base_policy = policy_at_base(repo, config, spec.base)  # never the head's own policy
     config = base_policy.config
@@ -150,9 +150,9 @@ def run_check(repo: Repository, config: Config, store: Any, options: CheckOption
         "kind": "check",
         "tool": f"comprehend {__version__}",
         "started_at": started,
-        "finished_at": _now(),
+        "finished_at": now_iso(),
         "seconds": round(time.monotonic() - clock, 2),
-        "who": _who(repo),
+        "who": who_ran(repo),
         "repository": str(repo.root),
         "base_ref": spec.base_ref,
         "base": spec.base,
@@ -317,7 +317,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _who(repo: Repository) -> str:
+def who_ran(repo: Repository) -> str:
+    """Who a stored run is recorded as: the CI actor, else git's identity, else the login."""
     actor = os.environ.get("GITHUB_ACTOR")
     if actor:
         return f"{actor} (GitHub Actions)"
@@ -330,6 +331,6 @@ def _who(repo: Repository) -> str:
         return "unknown"
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
