@@ -10,6 +10,7 @@ import gc
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.signal import Signal
 
 from comprehend.llm import Budget
@@ -69,6 +70,12 @@ class ReviewApp(App[None]):
         self.check_signal: Signal[CheckState] = Signal(self, "check")
         self.data_version = 0  # goes up when a check or an acknowledgment changes the store
         self.data_signal: Signal[int] = Signal(self, "data")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        # Notices carry paths, config keys (`[llm] model`) and error text, never markup: read
+        # as markup, `[llm]` vanished from the line saying how to configure a model.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_ready(self) -> None:
         self.prepare_screens()

@@ -71,6 +71,8 @@ def run(path: Path, scenario, **options):
 
 
 def notices(app) -> list[str]:
+    # shown as written: `[llm] model` is text, not markup
+    assert [n.markup for n in app._notifications] == [False] * len(app._notifications)
     return [n.message for n in app._notifications]
 
 
