@@ -41,6 +41,7 @@ from comprehend.adversary.mutation.outcomes import (
     FindingContext,
     Outcome,
     Status,
+    judge_line,
     mutant_findings,
 )
 from comprehend.adversary.mutation.output import OutputCapture, judge
@@ -352,23 +353,16 @@ class _Run:
         lock = threading.Lock()
         self.say(MutantProgress(0, total, 0))
 
+        def judged(outcome: Outcome) -> None:
+            with lock:
+                done[0] += 1
+                done[1] += outcome.status == "survived"
+                self.say(MutantProgress(done[0], total, done[1]))
+
         def line(mutants: list[Mutant]) -> list[Outcome]:
             worker = self.slots.get()
             try:
-                outcomes: list[Outcome] = []
-                survived = False
-                for m in mutants:
-                    if survived or self.cancel.is_set():
-                        outcomes.append(Outcome(m, "skipped", how="the line already has a survivor"))
-                    else:
-                        outcome = self._judge(worker, m)
-                        survived = outcome.status == "survived"
-                        outcomes.append(outcome)
-                    with lock:
-                        done[0] += 1
-                        done[1] += outcomes[-1].status == "survived"
-                        self.say(MutantProgress(done[0], total, done[1]))
-                return outcomes
+                return judge_line(mutants, lambda m: self._judge(worker, m), self.cancel, judged)
             finally:
                 self.slots.put(worker)
 

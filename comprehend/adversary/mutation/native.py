@@ -33,7 +33,7 @@ from comprehend.adversary.mutation.arid import AridRules
 from comprehend.adversary.mutation.gosuite import COMPILER, GoSuite, go_module_root
 from comprehend.adversary.mutation.jssuite import FORCED_FAILURE, JsSuite, js_package_root
 from comprehend.adversary.mutation.mutate import Mutant, OperatorSet
-from comprehend.adversary.mutation.outcomes import Outcome, survivor_finding
+from comprehend.adversary.mutation.outcomes import Outcome, judge_line, survivor_finding
 from comprehend.adversary.mutation.rerun import with_mutant
 from comprehend.adversary.mutation.suites import BaselineFacts, Suite, choose_tests
 from comprehend.adversary.mutation.treemutate import mutate_tree_file
@@ -264,15 +264,7 @@ class NativeRun:
     def _line(self, mutants: list[Mutant]) -> list[Outcome]:
         copy = self.slots.get()
         try:
-            outcomes: list[Outcome] = []
-            survived = False
-            for m in mutants:
-                if survived or self.cancel.is_set():
-                    outcomes.append(Outcome(m, "skipped", how="the line already has a survivor"))
-                    continue
-                outcomes.append(self._judge(copy, m))
-                survived = outcomes[-1].status == "survived"
-            return outcomes
+            return judge_line(mutants, lambda m: self._judge(copy, m), self.cancel)
         finally:
             self.slots.put(copy)
 

@@ -5,6 +5,7 @@ nothing older tests do not), with evidence a person re-runs in one line (rerun.p
 from __future__ import annotations
 
 import shlex
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,24 @@ class Outcome:
     killer: str | None = None  # the first test that failed
     # For a mutant the diff's own tests killed: whether older tests kill it too.
     killed_by_older: bool | None = None
+
+
+def judge_line(mutants: list[Mutant], judge: Callable[[Mutant], Outcome],
+               cancel: threading.Event,
+               judged: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """One line's mutants in order until one survives: a line makes one finding, so after
+    its first survivor (or a cancel) the rest are skipped. `judged` hears of each outcome."""
+    outcomes: list[Outcome] = []
+    survived = False
+    for m in mutants:
+        if survived or cancel.is_set():
+            outcomes.append(Outcome(m, "skipped", how="the line already has a survivor"))
+        else:
+            outcomes.append(judge(m))
+            survived = outcomes[-1].status == "survived"
+        if judged is not None:
+            judged(outcomes[-1])
+    return outcomes
 
 
 @dataclass(frozen=True)
