@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from answers import answer
 from gitrepo import GitRepo
 
 from comprehend.store import open_store
-from comprehend.store.quiz import record_answer, save_questions
 
 CLAUDE = "\n\nCo-Authored-By: Claude Sonnet 4.5 <noreply@anthropic.com>\n"
 
@@ -42,17 +42,6 @@ def team_repo(tmp_path: Path) -> GitRepo:
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "comprehend", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
-
-
-def answer(store, n: int, person: str, symbol: str, when: str, correct: bool) -> None:
-    save_questions(store, [{"id": f"q{n}", "kind": "callers", "category": "relation",
-                            "symbol": symbol, "commit": None, "prompt": "p", "choices": ["x", "y"],
-                            "answer": "x", "explanation": "", "policy_hash": "", "verified": 1,
-                            "code": "", "source": {}, "evidence": {}, "language": "python",
-                            "created_at": when}])
-    record_answer(store, {"id": f"a{n}", "question": f"q{n}", "person": person, "symbol": symbol,
-                          "answered_at": when, "correct": int(correct), "seconds": 9.0,
-                          "rating": 3 if correct else 1, "choice": "x", "session": "s"}, None)
 
 
 def test_team_json_has_every_key_and_right_answers_repay_debt(team_repo: GitRepo, clean_env) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from answers import answer
 from textual.widgets import DataTable, Sparkline, Static
 
 from comprehend.demo import DemoRepo
 from comprehend.graph.build import build_graph
-from comprehend.store.quiz import record_answer, save_questions
 from comprehend.tui.app import ReviewApp
 from comprehend.views.risk import module_risks, risk_text
 from comprehend.views.team import load_team
@@ -22,17 +22,6 @@ WEEKS = 12
 
 def days_ago(n: int) -> str:
     return (datetime.now(UTC) - timedelta(days=n)).replace(microsecond=0).isoformat()
-
-
-def answer(store, n: int, person: str, symbol: str, when: str, correct: bool) -> None:
-    save_questions(store, [{"id": f"q{n}", "kind": "callers", "category": "relation",
-                            "symbol": symbol, "commit": None, "prompt": "p", "choices": ["x", "y"],
-                            "answer": "x", "explanation": "", "policy_hash": "", "verified": 1,
-                            "code": "", "source": {}, "evidence": {}, "language": "python",
-                            "created_at": when}])
-    record_answer(store, {"id": f"a{n}", "question": f"q{n}", "person": person, "symbol": symbol,
-                          "answered_at": when, "correct": int(correct), "seconds": 9.0,
-                          "rating": 3 if correct else 1, "choice": "x", "session": "s"}, None)
 
 
 def expected_figures(workspace) -> tuple[str, list[float], list[tuple[str, ...]]]:
