@@ -7,7 +7,7 @@ from pathlib import Path
 
 from comprehend.adversary.mutation.arid import load_arid_rules
 from comprehend.adversary.mutation.mutate import load_operators, mutate_file
-from comprehend.adversary.mutation.output import OutputCapture
+from comprehend.adversary.mutation.output import OutputCapture, judge
 
 OPS, _ = load_operators(None)
 RULES, _ = load_arid_rules(None)
@@ -99,3 +99,13 @@ def test_a_suite_that_never_captures_output_keeps_printing_lines_arid(tmp_path: 
     assert OutputCapture(root, RULES).any() is False
     write(root, {"tests/test_run.py": "def test_run(r):\n    assert r.stdout == 'x'\n"})
     assert OutputCapture(root, RULES).any() is True
+
+
+def test_without_coverage_printing_lines_are_left_alone_and_the_note_says_why(tmp_path: Path) -> None:
+    root = write(tmp_path, {"tests/test_cli.py": "def test_capsys(capsys):\n    assert capsys.readouterr().out == 'x'\n"})
+    plan = mutate_file("cli.py", CLI, frozenset(range(1, 8)), OPS, RULES, output=True)
+    kept, note = judge({"cli.py": plan}, list(plan.mutants), None, OutputCapture(root, RULES))
+    assert sorted({m.line for m in kept}) == [3, 6, 7]
+    # unmeasured is not "no test captures": the suite above does capture output
+    assert note == ("mutation: 2 changed lines that only print were left alone: which tests run "
+                    "them was not measured (no per-line coverage), so none is known to capture output")

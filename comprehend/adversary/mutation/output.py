@@ -201,5 +201,9 @@ def judge(plans: dict[str, FileMutants], mutants: list[Mutant], cmap: CoverageMa
     left = sum(1 for ok in verdicts.values() if not ok)
     if not left:
         return kept, None
+    if cmap is None:  # which tests run a line is unknown: say so, not that none captures
+        return kept, (f"mutation: {left} changed lines that only print were left alone: which tests "
+                      "run them was not measured (no per-line coverage), so none is known to "
+                      "capture output")
     return kept, (f"mutation: {left} changed lines that only print were left alone: no test that "
                   "runs them captures output (CliRunner, capsys, capfd, a subprocess's stdout)")
