@@ -8,6 +8,7 @@ from pathlib import Path
 from comprehend.adversary.mutation.arid import load_arid_rules
 from comprehend.adversary.mutation.mutate import load_operators, mutate_file
 from comprehend.adversary.mutation.output import OutputCapture, judge
+from comprehend.adversary.mutation.select import BaselineTest, CoverageMap
 
 OPS, _ = load_operators(None)
 RULES, _ = load_arid_rules(None)
@@ -109,3 +110,15 @@ def test_without_coverage_printing_lines_are_left_alone_and_the_note_says_why(tm
     # unmeasured is not "no test captures": the suite above does capture output
     assert note == ("mutation: 2 changed lines that only print were left alone: which tests run "
                     "them was not measured (no per-line coverage), so none is known to capture output")
+
+
+def test_printing_lines_no_test_runs_are_left_alone_and_the_note_says_so(tmp_path: Path) -> None:
+    root = write(tmp_path, {"tests/test_cli.py": "def test_capsys(capsys):\n    assert capsys.readouterr().out == 'x'\n"})
+    plan = mutate_file("cli.py", CLI, frozenset(range(1, 8)), OPS, RULES, output=True)
+    test = "tests/test_cli.py::test_capsys"
+    # the capturing test runs line 5 only; line 4 (under `if n > 1`) runs in no test
+    cmap = CoverageMap({test: BaselineTest(test, "passed", 0.1)},
+                       {"cli.py": {3: frozenset({test}), 5: frozenset({test})}}, {}, None)
+    kept, note = judge({"cli.py": plan}, list(plan.mutants), cmap, OutputCapture(root, RULES))
+    assert sorted({m.line for m in kept}) == [3, 5, 6, 7]
+    assert note == "mutation: 1 changed lines that only print were left alone: no passing test runs them"

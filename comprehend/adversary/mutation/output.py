@@ -187,6 +187,7 @@ def judge(plans: dict[str, FileMutants], mutants: list[Mutant], cmap: CoverageMa
     runs; and a note saying how many printing lines were left alone, if any."""
     kept: list[Mutant] = []
     verdicts: dict[tuple[str, int], bool] = {}
+    unrun: set[tuple[str, int]] = set()  # printing lines no passing test runs
     for m in mutants:
         plan = plans.get(m.file)
         if plan is None or m.line not in plan.printing:
@@ -196,11 +197,15 @@ def judge(plans: dict[str, FileMutants], mutants: list[Mutant], cmap: CoverageMa
         if key not in verdicts:
             runs = cmap.lines.get(m.file, {}).get(m.line, frozenset()) & cmap.passing if cmap else frozenset()
             verdicts[key] = any(capture.captures(t) for t in sorted(runs))
+            if cmap is not None and not runs:
+                unrun.add(key)
         if verdicts[key]:
             kept.append(m)
     left = sum(1 for ok in verdicts.values() if not ok)
     if not left:
         return kept, None
+    if len(unrun) == left:  # say what is true of them: none runs, not "none that runs captures"
+        return kept, f"mutation: {left} changed lines that only print were left alone: no passing test runs them"
     if cmap is None:  # which tests run a line is unknown: say so, not that none captures
         return kept, (f"mutation: {left} changed lines that only print were left alone: which tests "
                       "run them was not measured (no per-line coverage), so none is known to "
